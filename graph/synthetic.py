@@ -74,7 +74,7 @@ _SPECIAL_SERVICES: dict[AccountKind, tuple[str, ...]] = {
                            "macie", "inspector"),
     AccountKind.LOG_ARCHIVE: ("cloudtrail", "config-history", "flowlogs", "access-logs", "log-index",
                               "retention", "athena"),
-    AccountKind.TOOLING: ("artifacts", "pipelines", "builds", "releases", "images", "sbom", "signing"),
+    AccountKind.TOOLING: ("build-cache", "pipelines", "builds", "releases", "images", "sbom", "signing"),
     AccountKind.NETWORK: ("ipam", "dns", "transit", "egress", "vpn", "firewall", "proxy"),
 }
 _APP_SERVICES = (
