@@ -665,6 +665,7 @@ class _AccountWriter:
         return resources
 
     def _resource(self, arn: str, type_: str, name: str, policy: Doc | None, **properties: Any) -> Doc:
+        """A resource entry; `properties` carries `Tags` as a mapping, the form `graph.context` reads."""
         return {"arn": arn, "type": type_, "region": self.region, "name": name, "policy": policy,
                 "properties": properties}
 
@@ -692,7 +693,7 @@ class _AccountWriter:
             bucket_statements.append({"Sid": "OrgRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
                                       "Resource": bucket_arn + "/shared/*",
                                       "Condition": {"StringEquals": {"aws:PrincipalOrgID": self.org.id}}})
-        resources.append(self._resource(bucket_arn, "AWS::S3::Bucket", bucket, _policy(*bucket_statements), tags=tags,
+        resources.append(self._resource(bucket_arn, "AWS::S3::Bucket", bucket, _policy(*bucket_statements), Tags=tags,
                                         public_access_block={"BlockPublicAcls": True, "IgnorePublicAcls": True,
                                                              "BlockPublicPolicy": True, "RestrictPublicBuckets": True}))
 
@@ -710,14 +711,14 @@ class _AccountWriter:
                 key_statements.append({"Sid": "AllowConsumerAccounts", "Effect": "Allow",
                                        "Principal": {"AWS": sorted({r.split(":")[4] for r in consumers})},
                                        "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": "*"})
-            resources.append(self._resource(key_arn, "AWS::KMS::Key", key_id, _policy(*key_statements), tags=tags,
+            resources.append(self._resource(key_arn, "AWS::KMS::Key", key_id, _policy(*key_statements), Tags=tags,
                                             key_manager="CUSTOMER", key_state="Enabled", alias=f"alias/{service}"))
         else:
             topic_arn = f"arn:aws:sns:{region}:{acct}:{service}-alerts"
             resources.append(self._resource(topic_arn, "AWS::SNS::Topic", f"{service}-alerts", _policy({
                 "Sid": "__default_statement_ID", "Effect": "Allow", "Principal": {"AWS": "*"},
                 "Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:Subscribe", "SNS:Publish"],
-                "Resource": topic_arn, "Condition": {"StringEquals": {"AWS:SourceOwner": acct}}}), tags=tags))
+                "Resource": topic_arn, "Condition": {"StringEquals": {"AWS:SourceOwner": acct}}}), Tags=tags))
 
         queue_arn = f"arn:aws:sqs:{region}:{acct}:{service}-events"
         queue_statements: list[Doc] = [{
@@ -728,7 +729,7 @@ class _AccountWriter:
             queue_statements.append({"Sid": "AllowConsumers", "Effect": "Allow", "Principal": {"AWS": consumers},
                                      "Action": "sqs:SendMessage", "Resource": queue_arn})
         resources.append(self._resource(queue_arn, "AWS::SQS::Queue", f"{service}-events", _policy(*queue_statements),
-                                        tags=tags))
+                                        Tags=tags))
 
         function_arn = f"arn:aws:lambda:{region}:{acct}:function:{service}-handler"
         function_statements: list[Doc] = [{
@@ -740,7 +741,7 @@ class _AccountWriter:
                                         "Principal": {"Service": "apigateway.amazonaws.com"},
                                         "Action": "lambda:InvokeFunction", "Resource": function_arn})
         resources.append(self._resource(function_arn, "AWS::Lambda::Function", f"{service}-handler",
-                                        _policy(*function_statements), tags=tags,
+                                        _policy(*function_statements), Tags=tags,
                                         role=self._iam("role", f"service-role/{service}-lambda-role")))
 
         secret_arn = f"arn:aws:secretsmanager:{region}:{acct}:secret:{service}/db-{self._hex(6)}"
@@ -749,7 +750,7 @@ class _AccountWriter:
             secret_policy = _policy({"Effect": "Allow", "Principal": {"AWS": consumers[0]},
                                      "Action": "secretsmanager:GetSecretValue", "Resource": "*"})
         resources.append(self._resource(secret_arn, "AWS::SecretsManager::Secret", f"{service}/db", secret_policy,
-                                        tags=tags, kms_key_id=key_arn or "alias/aws/secretsmanager"))
+                                        Tags=tags, kms_key_id=key_arn or "alias/aws/secretsmanager"))
         return resources
 
     def _shared_resources(self) -> list[Doc]:
