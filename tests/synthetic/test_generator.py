@@ -246,3 +246,14 @@ def test_global_names_are_unique(medium: dict[str, Any]) -> None:
     arns = [r["arn"] for a in medium["accounts"] for r in a["resources"]]
     arns += [r["Arn"] for a in medium["accounts"] for r in a["authorization_details"]["RoleDetailList"]]
     assert len(arns) == len(set(arns))
+
+
+def test_five_account_org_passes_snapshot_validation(small: dict[str, Any]) -> None:
+    # The generated document must be a valid format-v1 snapshot (SPEC section 3), as checked by the
+    # same validator `xpath-tui validate` uses, and parse into the typed model.
+    snapshot = pytest.importorskip("graph.snapshot")
+    assert snapshot.validate_snapshot(small) == []
+    parsed = snapshot.parse_snapshot(small)
+    assert len(parsed.accounts) == 5
+    assert sum(len(a.roles) for a in parsed.accounts) == sum(
+        len(a["authorization_details"]["RoleDetailList"]) for a in small["accounts"])
