@@ -1,0 +1,134 @@
+"""Build the access graph of a snapshot (SPEC §2, docs/CONTRACTS.md).
+
+Nodes are accounts, users, roles, service principals, federated providers, the public `"*"`,
+and resources; edges come from the modules of `graph.edges`, one per access mechanism. The
+result keeps indexes (resources, accounts) and the warnings every answer must carry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from graph.edges import assume_role, member, resources
+from graph.edges.catalog import modelled
+from graph.edges.common import PUBLIC_NODE, EdgeKind, EdgeSpec, NodeKind
+from graph.edges.principals import PrincipalIndex
+from graph.model import Account, Resource, Snapshot
+from graph.org import OrgIndex
+
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+SCP_UNKNOWN = ("SCP layer unknown: the snapshot has no organization data, so SCPs and RCPs are not applied "
+               "(access may be narrower than shown)")
+
+
+@dataclass(frozen=True, slots=True)
+class AccessGraph:
+    """The access graph of one snapshot, with its indexes and warnings."""
+
+    graph: nx.MultiDiGraph
+    snapshot: Snapshot
+    org: OrgIndex
+    warnings: tuple[str, ...]
+    resources: Mapping[str, Resource] = field(default_factory=dict)
+    accounts: Mapping[str, Account] = field(default_factory=dict)
+
+    def account_warnings(self, account_ids: Iterable[str]) -> list[str]:
+        """Collection errors recorded for these accounts, one line each."""
+        lines = []
+        for account_id in sorted(set(account_ids)):
+            account = self.accounts.get(account_id)
+            for error in account.errors if account else ():
+                what = f" on {error.resource}" if error.resource else ""
+                lines.append(f"account {account_id}: {error.service} {error.operation}{what} failed "
+                             f"({error.code}): the answer may miss access through it")
+        return lines
+
+
+def _add_principal_nodes(graph: nx.MultiDiGraph, snapshot: Snapshot, org: OrgIndex) -> None:
+    collected = {account.id for account in snapshot.accounts}
+    org_accounts = {a.id: a.name for a in snapshot.organization.accounts} if snapshot.organization else {}
+    for account in snapshot.accounts:
+        graph.add_node(account.id, kind=str(NodeKind.ACCOUNT), account=account.id,
+                       name=account.name or org_accounts.get(account.id) or account.id, in_dataset=True,
+                       in_org=org.in_org(account.id))
+        for user in account.users:
+            graph.add_node(user.arn, kind=str(NodeKind.USER), account=account.id, name=user.name, in_dataset=True)
+        for role in account.roles:
+            graph.add_node(role.arn, kind=str(NodeKind.ROLE), account=account.id, name=role.name, in_dataset=True,
+                           service_linked=role.service_linked)
+        for resource in account.resources:
+            graph.add_node(resource.arn, kind=str(NodeKind.RESOURCE), account=account.id,
+                           name=resource.name or resource.arn, resource_type=resource.type, in_dataset=True,
+                           modelled=modelled(resource.type))
+    for account_id, name in org_accounts.items():
+        if account_id not in collected:
+            graph.add_node(account_id, kind=str(NodeKind.ACCOUNT), account=account_id, name=name or account_id,
+                           in_dataset=False, in_org=True)
+
+
+def _ensure_source(graph: nx.MultiDiGraph, node: str, org: OrgIndex) -> None:
+    if node in graph:
+        return
+    if node == PUBLIC_NODE:
+        graph.add_node(node, kind=str(NodeKind.PUBLIC), account=None, name="anyone (*)", in_dataset=False)
+    elif _ACCOUNT_ID.match(node):
+        graph.add_node(node, kind=str(NodeKind.ACCOUNT), account=node, name=node, in_dataset=False,
+                       in_org=org.in_org(node))
+    elif node.startswith("arn:") or "amazonaws.com" not in node:
+        graph.add_node(node, kind=str(NodeKind.FEDERATED), account=node.split(":")[4] if node.startswith("arn:") else None,
+                       name=node.rsplit("/", 1)[-1], in_dataset=False)
+    else:
+        graph.add_node(node, kind=str(NodeKind.SERVICE), account=None, name=node, in_dataset=False)
+
+
+def _snapshot_warnings(snapshot: Snapshot) -> list[str]:
+    warnings = []
+    if snapshot.organization is None:
+        warnings.append(SCP_UNKNOWN)
+    unmodelled = Counter(r.type for a in snapshot.accounts for r in a.resources if not modelled(r.type))
+    for resource_type, count in sorted(unmodelled.items()):
+        warnings.append(f"{count} resource(s) of type {resource_type} are not modelled yet: no access edges to them")
+    errors = sum(len(a.errors) for a in snapshot.accounts)
+    if errors:
+        accounts = sorted(a.id for a in snapshot.accounts if a.errors)
+        warnings.append(f"the snapshot records {errors} collection error(s) in account(s) {', '.join(accounts)}: "
+                        "answers about them may be incomplete")
+    return warnings
+
+
+def build_graph(snapshot: Snapshot, *, edge_kinds: set[str] | None = None) -> AccessGraph:
+    """Turn a snapshot into its access graph.
+
+    Args:
+        snapshot: the snapshot to analyse.
+        edge_kinds: keep only these edge kinds (e.g. {"member", "assume-role"}); all by default.
+
+    Returns:
+        The graph, its indexes, and the warnings every answer built on it must carry.
+    """
+    org = OrgIndex.build(snapshot.organization)
+    graph = nx.MultiDiGraph()
+    _add_principal_nodes(graph, snapshot, org)
+    principals = PrincipalIndex.build(snapshot, org)
+    warnings = _snapshot_warnings(snapshot)
+    warnings += principals.warnings
+    found: list[EdgeSpec] = list(member.edges(snapshot))
+    found += assume_role.edges(snapshot, principals, warnings)
+    found += resources.edges(snapshot, principals, warnings)
+    wanted = None if edge_kinds is None else {EdgeKind(kind) for kind in edge_kinds}
+    for edge in found:
+        if wanted is not None and edge.kind not in wanted:
+            continue
+        _ensure_source(graph, edge.source, org)
+        graph.add_edge(edge.source, edge.target, **edge.attributes())
+    return AccessGraph(
+        graph, snapshot, org, tuple(dict.fromkeys(warnings)),
+        {r.arn: r for a in snapshot.accounts for r in a.resources},
+        {a.id: a for a in snapshot.accounts},
+    )

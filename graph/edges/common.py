@@ -1,0 +1,296 @@
+"""What every access edge is made of, and how one (caller, target) pair becomes edges.
+
+Every decision goes through `graph.policy.evaluate`. To keep the number of evaluations small,
+the candidate actions of a pair are split into classes: actions covered by exactly the same
+statements (of every policy in the request) get the same decision, so each class is evaluated
+once, and a class that no Allow statement of an identity or resource policy covers is skipped
+(it can only be an implicit deny).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from graph.context import RequestContext
+from graph.edges.catalog import summarize
+from graph.edges.statements import statement_covers_action, statement_may_match_resource, statement_shapes
+from graph.model import PolicyDocument
+from graph.policy import Condition, Decision, Policy, Request, Result, evaluate, policy_from_text
+
+
+class NodeKind(StrEnum):
+    """Kinds of graph nodes (SPEC §2)."""
+
+    ACCOUNT = "account"
+    USER = "user"
+    ROLE = "role"
+    SERVICE = "service"
+    FEDERATED = "federated"
+    PUBLIC = "public"
+    RESOURCE = "resource"
+
+
+class EdgeKind(StrEnum):
+    """Kinds of graph edges (SPEC §2)."""
+
+    MEMBER = "member"
+    ASSUME_ROLE = "assume-role"
+    ASSUME_ROLE_SAML = "assume-role-saml"
+    ASSUME_ROLE_WEB_IDENTITY = "assume-role-web-identity"
+    RESOURCE_POLICY = "resource-policy"
+    IDENTITY_POLICY = "identity-policy"
+
+    @property
+    def is_assumption(self) -> bool:
+        """Whether the hop gives temporary STS credentials of a role."""
+        return self in (EdgeKind.ASSUME_ROLE, EdgeKind.ASSUME_ROLE_SAML, EdgeKind.ASSUME_ROLE_WEB_IDENTITY)
+
+
+class Status(StrEnum):
+    """Whether an edge is usable as is, or only when its conditions hold."""
+
+    ALLOWED = "allowed"
+    CONDITIONAL = "conditional"
+
+
+class PolicyKind(StrEnum):
+    """How the evaluator must treat the resource side (`Request.resource_policy_kind`)."""
+
+    GENERIC = "generic"
+    TRUST = "trust"
+    KMS = "kms"
+
+
+PUBLIC_NODE = "*"
+ALLOW_ALL = PolicyDocument.from_dict(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+)
+"""Identity side of a caller that stands for "any principal whose own policies allow it"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One statement that grants an edge."""
+
+    policy: str
+    """Policy ARN (managed), `<principal ARN>/inline/<name>` (inline), or "resource-policy" /
+    "trust-policy" (then `resource` names the resource or role)."""
+    statement: int
+    sid: str | None
+    resource: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The SPEC §4 `granted_by` entry."""
+        entry: dict[str, object] = {"policy": self.policy, "statement": self.statement, "sid": self.sid}
+        if self.resource is not None:
+            entry["resource"] = self.resource
+        return entry
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeSpec:
+    """One edge of the access graph, as the edge modules produce it."""
+
+    source: str
+    target: str
+    kind: EdgeKind
+    actions: tuple[str, ...]
+    status: Status
+    conditions: tuple[Condition, ...] = ()
+    deny_conditions: tuple[Condition, ...] = ()
+    granted_by: tuple[Grant, ...] = ()
+    chained: bool = False
+    """An assume-role hop made with role-session credentials (role chaining, 1-hour cap)."""
+    scope: str | None = None
+    """S3 key prefix the grant is limited to (None: the resource as a whole)."""
+    contested: bool = False
+
+    def attributes(self) -> dict[str, object]:
+        """The networkx edge attributes (docs/CONTRACTS.md)."""
+        return {
+            "kind": str(self.kind), "actions": self.actions, "access_levels": summarize(self.actions),
+            "status": str(self.status), "conditions": self.conditions, "deny_conditions": self.deny_conditions,
+            "granted_by": self.granted_by, "chained": self.chained, "scope": self.scope, "contested": self.contested,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPolicy:
+    """A policy document parsed once by the evaluator, with the text the pre-filters read."""
+
+    text: str
+    policy: Policy
+    policy_id: str
+
+
+def load_policy(document: PolicyDocument, policy_id: str) -> LoadedPolicy:
+    """Parse a document through the evaluator's cache."""
+    return LoadedPolicy(document.text, policy_from_text(document.text, policy_id=policy_id), policy_id)
+
+
+Levels = tuple[tuple[LoadedPolicy, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The identity side of a request: who calls, with which policies."""
+
+    node: str
+    kind: NodeKind
+    principal: str
+    """The principal as the evaluator sees it (ARN, account root ARN, service name, "*")."""
+    account: str | None
+    identity: tuple[LoadedPolicy, ...]
+    boundary: LoadedPolicy | None
+    scps: Levels | None
+    context: RequestContext
+    in_dataset: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The resource side of a request: the resource (or role) and its policies."""
+
+    node: str
+    arn: str
+    account: str
+    policy: LoadedPolicy | None
+    policy_kind: PolicyKind
+    rcps: Levels | None
+    context: RequestContext
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One candidate action and the ARN it is evaluated against."""
+
+    action: str
+    resource: str
+    scope: str | None = None
+
+
+@lru_cache(maxsize=262144)
+def _covering(text: str, action: str, resource: str) -> tuple[int, ...]:
+    """Indexes of the statements of a policy that cover `action` and may apply to `resource`."""
+    return tuple(shape.index for shape in statement_shapes(text)
+                 if statement_covers_action(shape, action) and statement_may_match_resource(shape, resource))
+
+
+@lru_cache(maxsize=262144)
+def _allow_indexes(text: str) -> frozenset[int]:
+    return frozenset(shape.index for shape in statement_shapes(text) if shape.allows)
+
+
+def _flat(levels: Levels | None) -> tuple[LoadedPolicy, ...]:
+    return tuple(policy for level in levels or () for policy in level)
+
+
+def _request(caller: Caller, target: Target, spec: ActionSpec) -> Request:
+    context = caller.context.merged(target.context)
+    return Request(
+        principal=caller.principal, action=spec.action, resource=spec.resource, resource_account=target.account,
+        identity_policies=tuple(p.policy for p in caller.identity),
+        permission_boundary=caller.boundary.policy if caller.boundary else None,
+        resource_policy=target.policy.policy if target.policy else None,
+        scps=None if caller.scps is None else tuple(tuple(p.policy for p in level) for level in caller.scps),
+        rcps=None if target.rcps is None else tuple(tuple(p.policy for p in level) for level in target.rcps),
+        context=context.as_request_context(), unknown_context=True, known_absent=context.known_absent,
+        resource_policy_kind=str(target.policy_kind),
+    )
+
+
+def _edge_kind(caller: Caller, target: Target, action: str, result: Result) -> EdgeKind:
+    if target.policy_kind is PolicyKind.TRUST:
+        lowered = action.lower()
+        if lowered == "sts:assumerolewithsaml":
+            return EdgeKind.ASSUME_ROLE_SAML
+        if lowered == "sts:assumerolewithwebidentity":
+            return EdgeKind.ASSUME_ROLE_WEB_IDENTITY
+        return EdgeKind.ASSUME_ROLE
+    same_account = caller.in_dataset and caller.kind in (NodeKind.USER, NodeKind.ROLE) and caller.account == target.account
+    if same_account and any(ref.policy_type == "identity" and ref.effect == "Allow" for ref in result.matched):
+        return EdgeKind.IDENTITY_POLICY
+    return EdgeKind.RESOURCE_POLICY
+
+
+def _grants(target: Target, result: Result) -> tuple[Grant, ...]:
+    label = "trust-policy" if target.policy_kind is PolicyKind.TRUST else "resource-policy"
+    grants = set()
+    for ref in result.matched:
+        if ref.effect != "Allow":
+            continue
+        if ref.policy_type == "resource":
+            grants.add(Grant(label, ref.statement, ref.sid, target.arn))
+        elif ref.policy_type == "identity":
+            grants.add(Grant(ref.policy_id or f"identity policy {ref.policy_index}", ref.statement, ref.sid))
+    return tuple(sorted(grants, key=lambda g: (g.policy, g.statement)))
+
+
+def evaluate_pair(caller: Caller, target: Target, specs: Sequence[ActionSpec]) -> list[EdgeSpec]:
+    """The edges from `caller` to `target`: one per distinct outcome, each with its actions.
+
+    Args:
+        caller: the identity side.
+        target: the resource side.
+        specs: candidate actions with the ARN each is evaluated against.
+
+    Returns:
+        Edges for the actions the evaluator allows or allows conditionally; prefix-scoped S3
+        edges only carry actions not already allowed on the whole bucket.
+    """
+    in_request: list[LoadedPolicy] = list(caller.identity)
+    grant_capable = len(in_request)
+    if target.policy is not None:
+        in_request.append(target.policy)
+    others = [caller.boundary] if caller.boundary else []
+    others += list(_flat(caller.scps)) + list(_flat(target.rcps))
+    capable = in_request[:]
+    all_policies = in_request + others
+    del grant_capable
+
+    classes: dict[tuple[object, ...], list[ActionSpec]] = {}
+    for spec in specs:
+        action = spec.action.lower()
+        signature: list[tuple[int, tuple[int, ...]]] = []
+        grants_something = False
+        for position, loaded in enumerate(all_policies):
+            covered = _covering(loaded.text, action, spec.resource)
+            if covered:
+                signature.append((position, covered))
+                if position < len(capable) and not _allow_indexes(loaded.text).isdisjoint(covered):
+                    grants_something = True
+        if grants_something:
+            classes.setdefault((spec.resource, spec.scope, tuple(signature)), []).append(spec)
+
+    outcomes: dict[tuple[object, ...], list[str]] = {}
+    for members in classes.values():
+        representative = members[0]
+        result = evaluate(_request(caller, target, representative))
+        if result.decision not in (Decision.ALLOWED, Decision.CONDITIONAL):
+            continue
+        status = Status.ALLOWED if result.decision == Decision.ALLOWED else Status.CONDITIONAL
+        for spec in members:
+            key = (_edge_kind(caller, target, spec.action, result), status, tuple(result.conditions),
+                   tuple(result.deny_conditions), _grants(target, result), spec.scope, bool(result.contested))
+            outcomes.setdefault(key, []).append(spec.action)
+
+    whole = {action for key, actions in outcomes.items() if key[5] is None for action in actions}
+    chained = caller.kind is NodeKind.ROLE and target.policy_kind is PolicyKind.TRUST
+    edges = []
+    for (kind, status, conditions, deny_conditions, grants, scope, contested), actions in outcomes.items():
+        kept = sorted(set(actions) - whole) if scope is not None else sorted(set(actions))
+        if kept:
+            edges.append(EdgeSpec(caller.node, target.node, kind, tuple(kept), status, conditions, deny_conditions,
+                                  grants, chained, scope, contested))
+    return edges
+
+
+def dedupe(callers: Iterable[Caller]) -> list[Caller]:
+    """Callers without repeats, in a stable order."""
+    seen: dict[str, Caller] = {}
+    for caller in callers:
+        seen.setdefault(caller.node, caller)
+    return [seen[node] for node in sorted(seen)]

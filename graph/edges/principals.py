@@ -1,0 +1,191 @@
+"""The identity side of every principal, and an index to find the ones worth evaluating.
+
+A user's identity side is its inline and managed policies plus its groups' policies, its
+permissions boundary, and the SCP levels of its account (none for the management account and for
+service-linked roles). The index answers "which principals of account A have an Allow statement
+that could cover service S on this ARN", so a resource is only evaluated against those
+(SEMANTICS ER-3: no all-pairs evaluation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graph import context
+from graph.edges.common import ALLOW_ALL, PUBLIC_NODE, Caller, Levels, LoadedPolicy, NodeKind, load_policy
+from graph.edges.statements import (
+    StatementShape,
+    action_services,
+    statement_may_cover_service,
+    statement_may_match_resource,
+    statement_shapes,
+)
+from graph.model import Account, InlinePolicy, ManagedPolicy, Role, Snapshot, User
+from graph.org import OrgIndex, PolicyLevels
+from graph.policy.actions import rcp_supported_services
+
+
+def _inline(owner_arn: str, policies: tuple[InlinePolicy, ...]) -> list[LoadedPolicy]:
+    return [load_policy(p.document, f"{owner_arn}/inline/{p.name}") for p in policies]
+
+
+@dataclass(slots=True)
+class PrincipalIndex:
+    """Callers for every collected user and role, indexed by account and by service."""
+
+    org: OrgIndex
+    callers: dict[str, Caller] = field(default_factory=dict)
+    by_account: dict[str, list[Caller]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    _allows: dict[str, tuple[StatementShape, ...]] = field(default_factory=dict)
+    _by_service: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    _scp_cache: dict[str, Levels | None] = field(default_factory=dict)
+    _rcp_cache: dict[str, Levels | None] = field(default_factory=dict)
+    _by_name: dict[tuple[str, str, str], Caller] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, snapshot: Snapshot, org: OrgIndex) -> PrincipalIndex:
+        """Load every principal's identity side from the snapshot."""
+        index = cls(org)
+        managed_anywhere: dict[str, ManagedPolicy] = {}
+        for account in snapshot.accounts:
+            for policy in account.managed_policies:
+                managed_anywhere.setdefault(policy.arn, policy)
+        for account in snapshot.accounts:
+            index._add_account(account, managed_anywhere)
+        return index
+
+    def _add_account(self, account: Account, managed_anywhere: dict[str, ManagedPolicy]) -> None:
+        managed = {p.arn: p for p in account.managed_policies}
+        groups = {g.name: g for g in account.groups}
+        loaded: dict[str, LoadedPolicy] = {}
+
+        def managed_policy(arn: str, owner: str) -> LoadedPolicy | None:
+            if arn not in loaded:
+                policy = managed.get(arn) or managed_anywhere.get(arn)
+                if policy is None:
+                    self.warnings.append(f"{owner}: managed policy {arn} is not in the snapshot; "
+                                         "its permissions are not counted")
+                    return None
+                loaded[arn] = load_policy(policy.document, arn)
+            return loaded[arn]
+
+        def attached(arns: tuple[str, ...], owner: str) -> list[LoadedPolicy]:
+            return [p for p in (managed_policy(arn, owner) for arn in arns) if p is not None]
+
+        for user in account.users:
+            identity = _inline(user.arn, user.inline_policies) + attached(user.managed_policy_arns, user.arn)
+            for group_name in user.group_names:
+                group = groups.get(group_name)
+                if group is None:
+                    self.warnings.append(f"{user.arn}: group {group_name} is not in the snapshot")
+                    continue
+                identity += _inline(group.arn, group.inline_policies)
+                identity += attached(group.managed_policy_arns, group.arn)
+            boundary = managed_policy(user.permissions_boundary_arn, user.arn) if user.permissions_boundary_arn else None
+            self._add(self._caller(user, NodeKind.USER, identity, boundary, context.for_user(user, self.org)))
+        for role in account.roles:
+            identity = _inline(role.arn, role.inline_policies) + attached(role.managed_policy_arns, role.arn)
+            boundary = managed_policy(role.permissions_boundary_arn, role.arn) if role.permissions_boundary_arn else None
+            self._add(self._caller(role, NodeKind.ROLE, identity, boundary, context.for_role(role, self.org)))
+
+    def _caller(self, principal: User | Role, kind: NodeKind, identity: list[LoadedPolicy],
+                boundary: LoadedPolicy | None, ctx: context.RequestContext) -> Caller:
+        exempt = isinstance(principal, Role) and principal.service_linked  # SCPs skip service-linked roles
+        scps = None if exempt else self.scps(principal.account_id)
+        unique = tuple({p.policy_id: p for p in identity}.values())
+        return Caller(principal.arn, kind, principal.arn, principal.account_id, unique, boundary, scps, ctx)
+
+    def _add(self, caller: Caller) -> None:
+        self.callers[caller.node] = caller
+        assert caller.account is not None
+        kind, _, name = caller.node.split(":", 5)[5].partition("/")
+        self._by_name[(caller.account, kind, name.rsplit("/", 1)[-1])] = caller
+        self.by_account.setdefault(caller.account, []).append(caller)
+        allows = tuple(shape for policy in caller.identity for shape in statement_shapes(policy.text) if shape.allows)
+        self._allows[caller.node] = allows
+        services = set().union(*(action_services(shape) for shape in allows)) if allows else set()
+        for service in services:
+            self._by_service.setdefault((caller.account, service), []).append(caller.node)
+
+    def scps(self, account_id: str) -> Levels | None:
+        """SCP levels (loaded) for principals of an account."""
+        if account_id not in self._scp_cache:
+            self._scp_cache[account_id] = load_levels(self.org.scp_levels(account_id))
+        return self._scp_cache[account_id]
+
+    def rcps(self, account_id: str, service: str, *, exempt: bool = False) -> Levels | None:
+        """RCP levels protecting a resource of `service` in an account (None if they do not apply).
+
+        RCPs only apply to the services AWS lists as supporting them (data from the service
+        reference, not code), never to the management account, and not when `exempt` (AWS
+        managed KMS keys, a service assuming its service-linked role).
+        """
+        if exempt or service.lower() not in rcp_supported_services():
+            return None
+        if account_id not in self._rcp_cache:
+            self._rcp_cache[account_id] = load_levels(self.org.rcp_levels(account_id))
+        return self._rcp_cache[account_id]
+
+    def find(self, arn: str) -> Caller | None:
+        """The caller for a user or role ARN (path-insensitive, as IAM stores principals by id)."""
+        if arn in self.callers:
+            return self.callers[arn]
+        parts = arn.split(":", 5)
+        if len(parts) != 6:
+            return None
+        kind, _, name = parts[5].partition("/")
+        return self._by_name.get((parts[4], kind, name.rsplit("/", 1)[-1]))
+
+    def candidates(self, account_id: str, service: str, arn: str, *, with_children: bool = False) -> list[Caller]:
+        """Principals of an account with an identity Allow that could cover `service` on `arn`."""
+        nodes = set(self._by_service.get((account_id, service), ())) | set(self._by_service.get((account_id, "*"), ()))
+        found = []
+        for node in sorted(nodes):
+            if any(statement_may_cover_service(shape, service)
+                   and statement_may_match_resource(shape, arn, with_children=with_children)
+                   for shape in self._allows[node]):
+                found.append(self.callers[node])
+        return found
+
+    def everywhere(self, service: str, arn: str, *, with_children: bool = False) -> list[Caller]:
+        """Principals of every collected account that could be allowed `service` on `arn`."""
+        return [caller for account in sorted(self.by_account)
+                for caller in self.candidates(account, service, arn, with_children=with_children)]
+
+
+def load_levels(levels: PolicyLevels | None) -> Levels | None:
+    """Organization policy levels, parsed by the evaluator."""
+    if levels is None:
+        return None
+    return tuple(tuple(load_policy(policy.document, policy.id) for policy in level) for level in levels)
+
+
+def opaque_account_caller(account_id: str, org: OrgIndex, principal: str | None = None) -> Caller:
+    """An account whose principals were not collected: it stands for all of them.
+
+    Its own side is unknown, so it is taken as allowing (any of its principals whose policies
+    allow the action); only the resource side decides.
+    """
+    return Caller(account_id, NodeKind.ACCOUNT, principal or f"arn:aws:iam::{account_id}:root", account_id,
+                  (load_policy(ALLOW_ALL, "any identity policy of the account"),), None, None,
+                  context.for_account(account_id, org), in_dataset=False)
+
+
+def public_caller() -> Caller:
+    """Anyone: every principal, in or out of the organization, whose own policies allow it."""
+    return Caller(PUBLIC_NODE, NodeKind.PUBLIC, PUBLIC_NODE, None,
+                  (load_policy(ALLOW_ALL, "any identity policy"),), None, None, context.for_public(), in_dataset=False)
+
+
+def service_caller(service: str) -> Caller:
+    """An AWS service principal (`lambda.amazonaws.com`): no identity policies of its own."""
+    return Caller(service, NodeKind.SERVICE, service, None, (), None, None, context.for_service(service),
+                  in_dataset=False)
+
+
+def federated_caller(provider: str) -> Caller:
+    """A SAML or OIDC provider: the trust policy's conditions are the only gate."""
+    return Caller(provider, NodeKind.FEDERATED, provider, None, (), None, None, context.for_federated(),
+                  in_dataset=False)
+

@@ -1,0 +1,87 @@
+"""Who a resource-based policy (or a role trust policy) admits: the candidate callers.
+
+A named user or role is a candidate as is (same account: the grant may work on its own).
+A named account (`111111111111` or its root ARN) means "its principals whose own policies allow
+it": for a collected account, each of its principals whose identity policies could cover the
+action (then filtered by evaluation); for an account that was not collected, one opaque account
+node that stands for all of them. `"*"` gives the public node, plus every collected principal whose
+identity policies could cover the action (a `"*"` grant may be narrowed by an org condition, which
+the evaluator decides per principal). Service principals get a service node; federated providers
+(trust policies only) a federated node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.edges.common import Caller
+from graph.edges.principals import (
+    PrincipalIndex,
+    federated_caller,
+    opaque_account_caller,
+    public_caller,
+    service_caller,
+)
+from graph.edges.statements import account_of_principal, is_account_principal, session_role_arn, statement_shapes
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What the candidates must be able to reach: a service on an ARN (and, for buckets, its objects)."""
+
+    service: str
+    arn: str
+    with_children: bool = False
+
+
+def named_callers(policy_text: str, principals: PrincipalIndex, collected: frozenset[str], scope: Scope,
+                  warnings: list[str], *, where: str) -> list[Caller]:
+    """Candidate callers admitted by the Allow statements of a resource or trust policy.
+
+    Args:
+        policy_text: the policy document (canonical JSON).
+        principals: the index of collected users and roles.
+        collected: ids of the accounts whose principals the snapshot holds.
+        scope: the service and ARN the callers want.
+        warnings: receives one line per principal the policy names that the snapshot lacks.
+        where: the resource or role, for warnings.
+    """
+    found: list[Caller] = []
+    for shape in statement_shapes(policy_text):
+        if not shape.allows:
+            continue
+        if shape.not_principal:  # Allow + NotPrincipal: everyone except the listed ones
+            found.append(public_caller())
+            found.extend(principals.everywhere(scope.service, scope.arn, with_children=scope.with_children))
+            continue
+        for ref in shape.principals:
+            if ref.kind == "public":
+                found.append(public_caller())
+                found.extend(principals.everywhere(scope.service, scope.arn, with_children=scope.with_children))
+            elif ref.kind == "service":
+                found.append(service_caller(ref.value))
+            elif ref.kind == "federated":
+                found.append(federated_caller(ref.value))
+            elif ref.kind == "aws":
+                found.extend(_aws_principal(ref.value, principals, collected, scope, warnings, where))
+    return found
+
+
+def _aws_principal(value: str, principals: PrincipalIndex, collected: frozenset[str], scope: Scope,
+                   warnings: list[str], where: str) -> list[Caller]:
+    account = account_of_principal(value)
+    if account is None:
+        warnings.append(f"{where}: names principal {value!r}, which is not an ARN or account id "
+                        "(a unique id left by a deleted principal?); no edge for it")
+        return []
+    if is_account_principal(value):
+        if account in collected:
+            return principals.candidates(account, scope.service, scope.arn, with_children=scope.with_children)
+        return [opaque_account_caller(account, principals.org)]
+    if account not in collected:
+        return [opaque_account_caller(account, principals.org, principal=value)]
+    caller = principals.find(session_role_arn(value) or value)
+    if caller is None:
+        warnings.append(f"{where}: names {value}, which is not in the snapshot of account {account}")
+        return []
+    return [caller]
