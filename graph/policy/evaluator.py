@@ -1,0 +1,423 @@
+"""Decide one request as AWS does (SEMANTICS sections 2 to 5).
+
+The flow, per the IAM policy-evaluation-logic pages:
+1. A matching Deny in any applicable policy (SCP, RCP, resource, identity, boundary, session)
+   is an explicit deny.
+2. Every SCP level (root, each OU, the account) must have an Allow; the caller passes
+   `scps=None` when SCPs do not apply (management account, no organization). SCPs never apply
+   to service-linked roles, service principals or anonymous callers. RCP levels likewise, and
+   only for services that support RCPs.
+3. Same account: a resource-policy Allow naming the exact user, session or `*` grants on its
+   own; one naming the role ARN still needs the boundary and session policy; one naming the
+   account delegates to identity policies. Trust policies and KMS key policies are required
+   even in the same account (sections 3.1 and 4.1).
+4. Cross account: the caller's side (identity, boundary, session, SCPs) and the resource's side
+   (resource policy naming the caller, its account or `*`, and RCPs) must both allow.
+In three-valued mode the same flow runs over formulas of residual conditions (`logic`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from graph.errors import RequestError
+from graph.policy import logic
+from graph.policy.actions import service_supports_rcps
+from graph.policy.conditions import Tri, evaluate_clauses, first_false_clause
+from graph.policy.context import RequestContext
+from graph.policy.document import Policy, Statement
+from graph.policy.principals import Caller, CallerKind, Match, parse_caller
+from graph.policy.resources_match import statement_resource_outcome
+from graph.policy.results import Condition, Decision, PolicyType, StatementRef
+
+
+class ResourcePolicyKind(StrEnum):
+    """How the resource policy is read (SEMANTICS 3.1 and 4.1)."""
+
+    GENERIC = "generic"
+    TRUST = "trust"
+    KMS = "kms"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One authorization request and every policy that applies to it (SPEC section 5)."""
+
+    principal: str
+    action: str
+    resource: str
+    resource_account: str | None = None
+    identity_policies: tuple[Policy, ...] = ()
+    permission_boundary: Policy | None = None
+    session_policies: tuple[Policy, ...] = ()
+    resource_policy: Policy | None = None
+    scps: tuple[tuple[Policy, ...], ...] | None = None
+    """One tuple per level, root to account; None: SCPs do not apply."""
+    rcps: tuple[tuple[Policy, ...], ...] | None = None
+    context: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
+    unknown_context: bool = False
+    known_absent: frozenset[str] = frozenset()
+    """Lower-cased keys known to be absent even in three-valued mode."""
+    resource_policy_kind: str = "generic"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The decision and why."""
+
+    decision: Decision
+    matched: tuple[StatementRef, ...]
+    """The deciding statements: the Deny(s), or the Allows that allow."""
+    conditions: tuple[Condition, ...] = ()
+    """For CONDITIONAL: the conditions of the allowing alternative that needs the fewest."""
+    deny_conditions: tuple[Condition, ...] = ()
+    """Conditions under which a Deny statement would apply (the request is then denied)."""
+    contested: bool = False
+    """The decision rests on a resource-policy grant to a session ARN (SEMANTICS 2.2 ⚠ row)."""
+    alternatives: tuple[tuple[Condition, ...], ...] = ()
+    """Every allowing alternative (each a conjunction), fewest conditions first."""
+    deny_alternatives: tuple[tuple[Condition, ...], ...] = ()
+    """Each possibly-applying Deny statement's conditions."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The SPEC section 5 shape, plus `conditions`/`deny_conditions`/`contested` when set."""
+        result: dict[str, Any] = {"decision": self.decision.value,
+                                  "matched_statements": [ref.to_json() for ref in self.matched]}
+        if self.conditions:
+            result["conditions"] = [condition.to_json() for condition in self.conditions]
+        if len(self.alternatives) > 1:
+            result["alternatives"] = [[condition.to_json() for condition in alternative]
+                                      for alternative in self.alternatives]
+        if self.deny_conditions:
+            result["deny_conditions"] = [condition.to_json() for condition in self.deny_conditions]
+        if self.contested:
+            result["contested"] = True
+        return result
+
+
+class Reason(StrEnum):
+    """Why a statement did or did not apply (for `--explain`)."""
+
+    APPLIES = "applies"
+    MAY_APPLY = "applies only if its conditions hold"
+    ACTION = "its Action/NotAction does not cover the action"
+    RESOURCE = "its Resource/NotResource does not cover the resource"
+    PRINCIPAL = "its Principal does not name the caller"
+    NOT_PRINCIPAL = "its NotPrincipal exempts the caller"
+    CONDITION = "a condition is false"
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEntry:
+    """One statement's outcome, recorded when a trace is requested."""
+
+    ref: StatementRef
+    reason: Reason
+    detail: str = ""
+    match: Match = Match.NONE
+
+
+_PRINCIPAL_TYPES = {CallerKind.USER: "User", CallerKind.ROLE: "AssumedRole", CallerKind.ROLE_SESSION: "AssumedRole",
+                    CallerKind.FEDERATED_USER: "FederatedUser", CallerKind.ROOT: "Account",
+                    CallerKind.ANONYMOUS: "Anonymous"}
+_DERIVED_KEYS = ("aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:username", "aws:userid",
+                 "aws:resourceaccount", "aws:principalisawsservice", "aws:principalservicename")
+_IDENTITY_KINDS = frozenset({CallerKind.USER, CallerKind.ROLE, CallerKind.ROLE_SESSION, CallerKind.FEDERATED_USER,
+                             CallerKind.ROOT})
+
+
+def resource_account_of(resource: str) -> str | None:
+    """The account segment of an ARN, when it is a 12-digit id."""
+    parts = resource.split(":", 5)
+    if len(parts) == 6 and len(parts[4]) == 12 and parts[4].isdigit():
+        return parts[4]
+    return None
+
+
+def build_context(request: Request, caller: Caller, resource_account: str | None) -> RequestContext:
+    """The request context with the keys AWS derives itself (global condition keys reference).
+
+    `aws:PrincipalArn` of a role session is the role's ARN; `aws:username` exists for IAM users
+    only; `aws:userid` is the account id for the root user and `account:name` for a federated
+    user (a user's or role's unique id is only known when given). Keys given in the request's
+    context win.
+    """
+    derived: dict[str, object] = {}
+    if caller.principal_arn is not None:
+        derived["aws:principalarn"] = caller.principal_arn
+    if caller.account is not None:
+        derived["aws:principalaccount"] = caller.account
+    principal_type = _PRINCIPAL_TYPES.get(caller.kind)
+    if principal_type is not None:
+        derived["aws:principaltype"] = principal_type
+    if caller.kind is CallerKind.USER and caller.user_name:
+        derived["aws:username"] = caller.user_name
+    if caller.kind is CallerKind.ROOT:
+        derived["aws:userid"] = caller.account
+    elif caller.kind is CallerKind.FEDERATED_USER:
+        derived["aws:userid"] = f"{caller.account}:{caller.user_name}"
+    elif caller.kind is CallerKind.ANONYMOUS:
+        derived["aws:userid"] = "anonymous"
+    if resource_account is not None:
+        derived["aws:resourceaccount"] = resource_account
+    if caller.kind is CallerKind.SERVICE:
+        derived["aws:principalisawsservice"] = "true"
+        derived["aws:principalservicename"] = caller.text
+    elif caller.kind in _IDENTITY_KINDS:
+        derived["aws:principalisawsservice"] = "false"
+    for key, value in request.context.items():
+        derived[key.lower()] = value
+    known_absent = request.known_absent
+    if request.unknown_context:
+        missing = {key for key in _DERIVED_KEYS if key not in derived}
+        if caller.kind in (CallerKind.USER, CallerKind.ROLE, CallerKind.ROLE_SESSION):
+            missing.discard("aws:userid")  # exists, but its unique id is not known from the ARN
+        known_absent = known_absent | frozenset(missing)
+    multivalued = frozenset(key.lower() for key, value in request.context.items() if isinstance(value, (list, tuple)))
+    return RequestContext(derived, unknown=request.unknown_context, known_absent=known_absent,
+                          multivalued=multivalued)
+
+
+@dataclass(slots=True)
+class _Collected:
+    """Outcomes of one policy type, gathered statement by statement."""
+
+    certain_denies: list[StatementRef] = field(default_factory=list)
+    maybe_denies: list[tuple[tuple[Condition, ...], StatementRef]] = field(default_factory=list)
+
+
+class _Evaluation:
+    """The state of one `evaluate` call."""
+
+    __slots__ = ("request", "caller", "context", "unique_id", "trace", "collected", "action", "resource",
+                 "has_boundary")
+
+    def __init__(self, request: Request, caller: Caller, context: RequestContext,
+                 trace: list[TraceEntry] | None) -> None:
+        self.request = request
+        self.caller = caller
+        self.context = context
+        self.trace = trace
+        self.collected = _Collected()
+        self.action = request.action
+        self.resource = request.resource
+        self.has_boundary = request.permission_boundary is not None
+        userid = context.get("aws:userid")
+        self.unique_id = userid[0].split(":", 1)[0] if isinstance(userid, tuple) and userid else None
+
+    def _record(self, ref: StatementRef, reason: Reason, detail: str = "", match: Match = Match.NONE) -> None:
+        if self.trace is not None:
+            self.trace.append(TraceEntry(ref, reason, detail, match))
+
+    def allows(self, policies: tuple[Policy, ...], policy_type: PolicyType, *, first_index: int = 0,
+               level: int | None = None, by_principal: bool = False) -> dict[Match, logic.Formula] | logic.Formula:
+        """Check the statements of `policies`; collect Denies; return the Allow formula.
+
+        With `by_principal`, the Allow formula is split by how each statement names the caller.
+        """
+        split: dict[Match, list[logic.Formula]] = {}
+        plain: list[logic.Formula] = []
+        for offset, policy in enumerate(policies):
+            index = first_index + offset
+            statements = policy.statements if self.trace is not None else policy.statements_for_action(self.action)
+            for statement in statements:
+                ref = StatementRef(policy_type.value, index, statement.index, statement.sid, statement.effect.value,
+                                   policy.policy_id, level)
+                outcome, residual, match = self._check(statement, ref, policy_type)
+                if outcome is Tri.FALSE:
+                    continue
+                if not statement.is_allow:
+                    if outcome is Tri.TRUE:
+                        self.collected.certain_denies.append(ref)
+                    else:
+                        self.collected.maybe_denies.append((residual, ref))
+                    continue
+                formula = logic.term(residual, ref)
+                if by_principal:
+                    split.setdefault(match, []).append(formula)
+                else:
+                    plain.append(formula)
+        if by_principal:
+            return {match: logic.any_of(*formulas) for match, formulas in split.items()}
+        return logic.any_of(*plain)
+
+    def _check(self, statement: Statement, ref: StatementRef,
+               policy_type: PolicyType) -> tuple[Tri, tuple[Condition, ...], Match]:
+        if self.trace is not None and not statement.matches_action(self.action):
+            self._record(ref, Reason.ACTION)
+            return Tri.FALSE, (), Match.NONE
+        resource_outcome, resource_residual = statement_resource_outcome(statement, self.resource, self.context)
+        if resource_outcome is Tri.FALSE:
+            self._record(ref, Reason.RESOURCE)
+            return Tri.FALSE, (), Match.NONE
+        match = Match.DIRECT
+        if policy_type in (PolicyType.RESOURCE, PolicyType.RCP):
+            match = self._principal_match(statement, policy_type)
+            if match is Match.NONE:
+                reason = Reason.NOT_PRINCIPAL if statement.not_principals is not None else Reason.PRINCIPAL
+                self._record(ref, reason)
+                return Tri.FALSE, (), Match.NONE
+        outcome, residual = evaluate_clauses(statement.conditions, self.context)
+        if outcome is Tri.FALSE:
+            if self.trace is not None:
+                clause = first_false_clause(statement.conditions, self.context)
+                detail = "" if clause is None else f"{clause.operator} {clause.key} {list(clause.values)}"
+                self._record(ref, Reason.CONDITION, detail)
+            return Tri.FALSE, (), Match.NONE
+        residual = resource_residual + residual
+        if residual:
+            self._record(ref, Reason.MAY_APPLY, "; ".join(condition.describe() for condition in residual), match)
+            return Tri.UNKNOWN, residual, match
+        self._record(ref, Reason.APPLIES, "", match)
+        return Tri.TRUE, (), match
+
+    def _principal_match(self, statement: Statement, policy_type: PolicyType) -> Match:
+        if statement.principals is not None:
+            return statement.principals.match(self.caller, self.unique_id)
+        if statement.not_principals is not None:
+            if (not statement.is_allow and self.has_boundary
+                    and self.caller.kind in (CallerKind.USER, CallerKind.ROLE, CallerKind.ROLE_SESSION)):
+                return Match.DIRECT  # NotPrincipal reference: Deny+NotPrincipal always denies boundary holders
+            return Match.NONE if statement.not_principals.excepts(self.caller, self.unique_id) else Match.DIRECT
+        return Match.DIRECT if policy_type is PolicyType.RCP else Match.NONE
+
+    def levels(self, levels: tuple[tuple[Policy, ...], ...], policy_type: PolicyType) -> logic.Formula:
+        """AND over levels of the OR of each level's Allows (a level with no Allow denies)."""
+        formulas: list[logic.Formula] = []
+        index = 0
+        for level, policies in enumerate(levels):
+            formula = self.allows(policies, policy_type, first_index=index, level=level)
+            assert isinstance(formula, tuple)
+            formulas.append(formula)
+            index += len(policies)
+        return logic.all_of(*formulas)
+
+
+def _flat(evaluation: _Evaluation, policies: tuple[Policy, ...], policy_type: PolicyType) -> logic.Formula:
+    formula = evaluation.allows(policies, policy_type)
+    assert isinstance(formula, tuple)
+    return formula
+
+
+def _parse_request_caller(request: Request) -> Caller:
+    try:
+        return parse_caller(request.principal)
+    except ValueError as error:
+        raise RequestError(str(error), "request.principal") from None
+
+
+def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Result:
+    """Decide `request` (see the module docstring for the rules).
+
+    Args:
+        request: the request and its policies.
+        trace: when given, receives one entry per statement examined (for `--explain`).
+
+    Raises:
+        RequestError: the principal is not a principal.
+        PolicyError: two-valued mode met a condition operator IAM does not define.
+    """
+    caller = _parse_request_caller(request)
+    resource_account = request.resource_account or resource_account_of(request.resource)
+    context = build_context(request, caller, resource_account)
+    evaluation = _Evaluation(request, caller, context, trace)
+    has_identity = caller.kind in _IDENTITY_KINDS
+
+    scp_ok = logic.TRUE
+    if request.scps is not None and has_identity and not caller.is_service_linked_role:
+        scp_ok = evaluation.levels(request.scps, PolicyType.SCP)
+    rcp_ok = logic.TRUE
+    if request.rcps is not None and service_supports_rcps(request.action):
+        rcp_ok = evaluation.levels(request.rcps, PolicyType.RCP)
+
+    rbp: dict[Match, logic.Formula] = {}
+    session_direct = logic.FALSE
+    if request.resource_policy is not None:
+        split = evaluation.allows((request.resource_policy,), PolicyType.RESOURCE, by_principal=True)
+        assert isinstance(split, dict)
+        rbp = split
+        if caller.kind in (CallerKind.ROLE_SESSION, CallerKind.FEDERATED_USER) and Match.DIRECT in rbp:
+            session_direct = _session_arn_terms(rbp[Match.DIRECT], request.resource_policy, caller)
+    if has_identity:
+        identity = _flat(evaluation, request.identity_policies, PolicyType.IDENTITY)
+        if caller.kind is CallerKind.ROOT:
+            identity = logic.TRUE  # the root user has every permission in its own account
+        boundary = (logic.TRUE if request.permission_boundary is None
+                    else _flat(evaluation, (request.permission_boundary,), PolicyType.BOUNDARY))
+        if request.session_policies:
+            session = _flat(evaluation, request.session_policies, PolicyType.SESSION)
+        else:
+            session = logic.FALSE if caller.kind is CallerKind.FEDERATED_USER else logic.TRUE
+    else:
+        identity = boundary = session = logic.FALSE
+
+    kind = ResourcePolicyKind(request.resource_policy_kind)
+    same_account = resource_account is None or caller.account == resource_account
+    allow = _combine(kind, has_identity, same_account, rbp, identity, boundary, session, scp_ok, rcp_ok)
+    contested = False
+    if session_direct and same_account:
+        without = dict(rbp)
+        without[Match.DIRECT] = _without(rbp[Match.DIRECT], session_direct)
+        alternative = _combine(kind, has_identity, same_account, without, identity, boundary, session, scp_ok, rcp_ok)
+        contested = (bool(alternative), logic.is_certain(alternative)) != (bool(allow), logic.is_certain(allow))
+    return _result(evaluation.collected, allow, contested)
+
+
+def _session_arn_terms(formula: logic.Formula, policy: Policy, caller: Caller) -> logic.Formula:
+    """The alternatives granted by statements that name the caller's exact session ARN."""
+    naming = {statement.index for statement in policy.statements
+              if statement.principals is not None and caller.text in statement.principals.arns}
+    return tuple(alternative for alternative in formula
+                 if any(ref.statement in naming for ref in alternative.refs))
+
+
+def _without(formula: logic.Formula, removed: logic.Formula) -> logic.Formula:
+    return tuple(alternative for alternative in formula if alternative not in removed)
+
+
+def _combine(kind: ResourcePolicyKind, has_identity: bool, same_account: bool, rbp: dict[Match, logic.Formula],
+             identity: logic.Formula, boundary: logic.Formula, session: logic.Formula,
+             scp_ok: logic.Formula, rcp_ok: logic.Formula) -> logic.Formula:
+    direct = rbp.get(Match.DIRECT, logic.FALSE)
+    role = rbp.get(Match.ROLE_ARN, logic.FALSE)
+    account = rbp.get(Match.ACCOUNT, logic.FALSE)
+    if not has_identity:
+        return logic.all_of(rcp_ok, direct)
+    if not same_account:
+        trusted = logic.all_of(scp_ok, identity, boundary, session)
+        trusting = logic.all_of(rcp_ok, logic.any_of(direct, role, account))
+        return logic.all_of(trusted, trusting)
+    if kind is ResourcePolicyKind.GENERIC:
+        via_identity = logic.all_of(logic.any_of(identity, role), boundary, session)
+        return logic.all_of(scp_ok, rcp_ok, logic.any_of(direct, via_identity))
+    delegated = logic.any_of(role, logic.all_of(account, identity))
+    if kind is ResourcePolicyKind.KMS:
+        return logic.all_of(scp_ok, rcp_ok, logic.any_of(direct, logic.all_of(delegated, boundary, session)))
+    # Trust policy: the caller's boundary must allow sts:AssumeRole even for an exact-ARN grant (SEMANTICS 3.1).
+    return logic.all_of(scp_ok, rcp_ok, boundary, logic.any_of(direct, logic.all_of(delegated, session)))
+
+
+def _result(collected: _Collected, allow: logic.Formula, contested: bool) -> Result:
+    deny_alternatives = tuple(sorted({residual for residual, _ in collected.maybe_denies}))
+    deny_conditions = tuple(sorted({condition for residual in deny_alternatives for condition in residual}))
+    if collected.certain_denies:
+        return Result(Decision.EXPLICIT_DENY, tuple(sorted(set(collected.certain_denies))),
+                      deny_conditions=deny_conditions, deny_alternatives=deny_alternatives)
+    if not allow:
+        return Result(Decision.IMPLICIT_DENY, (), deny_conditions=deny_conditions,
+                      deny_alternatives=deny_alternatives)
+    maybe_refs = tuple(sorted({ref for _, ref in collected.maybe_denies}))
+    if logic.is_certain(allow):
+        matched = tuple(sorted(logic.certain_refs(allow)))
+        if deny_conditions:
+            # A possibly-applying Deny on a certain allow: conditional, with only deny conditions.
+            return Result(Decision.CONDITIONAL, matched + maybe_refs, deny_conditions=deny_conditions,
+                          contested=contested, deny_alternatives=deny_alternatives)
+        return Result(Decision.ALLOWED, matched, contested=contested)
+    alternatives = tuple(tuple(sorted(alternative.conditions)) for alternative in allow)
+    best = allow[0]
+    return Result(Decision.CONDITIONAL, tuple(sorted(best.refs)) + maybe_refs, tuple(sorted(best.conditions)),
+                  deny_conditions, contested, alternatives, deny_alternatives)

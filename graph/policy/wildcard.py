@@ -1,0 +1,136 @@
+"""Linear-time wildcard matching for actions, ARNs and `StringLike` values.
+
+IAM patterns use `*` (any run of characters, including none) and `?` (exactly one character).
+A pattern is split at its stars into fixed-length pieces; the first piece must be a prefix, the
+last a suffix, and each middle piece is found left-most with `str.find` (or a star-free regex
+when it holds `?`). Left-most placement is always optimal for `*`-only gaps, so the matcher never
+backtracks and runs in O(len(text) * pieces) at C speed, even on `*a*a*a...b` patterns.
+
+Values that come from policy variables must match literally, so the variable module escapes a
+literal `*` or `?` as `LITERAL_STAR` / `LITERAL_QUESTION` (private-use characters) before the
+pattern reaches this module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+LITERAL_STAR = "\ue000"
+"""Stands for a literal `*` inside a pattern (from `${*}` or a substituted variable value)."""
+LITERAL_QUESTION = "\ue001"
+"""Stands for a literal `?` inside a pattern."""
+
+_UNESCAPE = str.maketrans({LITERAL_STAR: "*", LITERAL_QUESTION: "?"})
+
+
+def unescape(text: str) -> str:
+    """The literal text of a pattern piece (private-use escapes back to `*` and `?`)."""
+    return text.translate(_UNESCAPE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    text: str
+    regex: re.Pattern[str] | None  # set when the piece holds `?`
+
+    def match_at(self, subject: str, position: int) -> bool:
+        if self.regex is None:
+            return subject.startswith(self.text, position)
+        return self.regex.match(subject, position) is not None
+
+    def find(self, subject: str, start: int, end: int) -> int:
+        if self.regex is None:
+            return subject.find(self.text, start, end)
+        found = self.regex.search(subject, start, end)
+        return -1 if found is None else found.start()
+
+
+def _piece(text: str) -> _Piece:
+    if "?" not in text:
+        return _Piece(unescape(text), None)
+    body = "".join("." if char == "?" else re.escape(unescape(char)) for char in text)
+    return _Piece(text, re.compile(body, re.DOTALL))
+
+
+@dataclass(frozen=True, slots=True)
+class Glob:
+    """A compiled wildcard pattern."""
+
+    exact: str | None
+    """The literal text when the pattern has no wildcard (fast equality)."""
+    pieces: tuple[_Piece, ...]
+    """Pieces between stars (only when `exact` is None)."""
+    star_count: int
+    length: int
+    """Number of characters the fixed pieces need (a lower bound on the subject length)."""
+
+    def matches(self, subject: str) -> bool:
+        """Whether the whole `subject` matches this pattern."""
+        if self.exact is not None:
+            return subject == self.exact
+        if self.star_count == 0:
+            piece = self.pieces[0]
+            return len(subject) == len(piece.text) and piece.match_at(subject, 0)
+        if len(subject) < self.length:
+            return False
+        first, *middle, last = self.pieces
+        if not first.match_at(subject, 0):
+            return False
+        end = len(subject) - len(last.text)
+        if end < len(first.text) or not last.match_at(subject, end):
+            return False
+        position = len(first.text)
+        for piece in middle:
+            found = piece.find(subject, position, end)
+            if found < 0:
+                return False
+            position = found + len(piece.text)
+        return True
+
+
+@lru_cache(maxsize=65536)
+def compile_glob(pattern: str) -> Glob:
+    """Compile an IAM wildcard pattern (`*`, `?`; escaped literals allowed)."""
+    if "*" not in pattern and "?" not in pattern:
+        return Glob(unescape(pattern), (), 0, len(pattern))
+    parts = pattern.split("*")
+    pieces = tuple(_piece(part) for part in parts)
+    return Glob(None, pieces, len(parts) - 1, sum(len(part) for part in parts))
+
+
+@lru_cache(maxsize=262144)
+def glob_matches(pattern: str, subject: str) -> bool:
+    """Case-sensitive wildcard match of the whole `subject` (cached)."""
+    return compile_glob(pattern).matches(subject)
+
+
+@lru_cache(maxsize=262144)
+def action_matches(pattern: str, action: str) -> bool:
+    """Whether an Action/NotAction entry covers `action` (case-insensitive, `*` and `?`).
+
+    Per the IAM Action element reference, action names and service prefixes are
+    case-insensitive; `"*"` covers every action.
+    """
+    return compile_glob(pattern.lower()).matches(action.lower())
+
+
+@lru_cache(maxsize=262144)
+def resource_matches(pattern: str, arn: str) -> bool:
+    """Whether a Resource pattern (or `ArnLike` value) covers `arn`.
+
+    ARNs are matched segment by segment (partition, service, region, account, resource),
+    case-sensitively; `*` and `?` work inside each segment and `*` in the resource segment also
+    spans `/` and `:` (IAM Resource element reference). A pattern that is not an ARN (e.g. `"*"`)
+    is matched against the whole text.
+    """
+    if pattern == "*":
+        return True
+    pattern_parts = pattern.split(":", 5)
+    if len(pattern_parts) != 6:
+        return glob_matches(pattern, arn)
+    arn_parts = arn.split(":", 5)
+    if len(arn_parts) != 6:
+        return False
+    return all(glob_matches(p, a) for p, a in zip(pattern_parts, arn_parts))
