@@ -22,6 +22,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from graph.synthetic_catalog import (
+    APP_SERVICES,
+    AWS_MANAGED_DOCS,
+    BUSINESS_UNITS,
+    PERMISSION_SETS,
+    SERVICE_LINKED,
+)
+
 Doc = dict[str, Any]
 
 MIN_ACCOUNTS = 5
@@ -77,92 +85,6 @@ _SPECIAL_SERVICES: dict[AccountKind, tuple[str, ...]] = {
     AccountKind.TOOLING: ("build-cache", "pipelines", "builds", "releases", "images", "sbom", "signing"),
     AccountKind.NETWORK: ("ipam", "dns", "transit", "egress", "vpn", "firewall", "proxy"),
 }
-_APP_SERVICES = (
-    "orders", "billing", "catalog", "search", "auth", "ledger", "reports", "ingest", "notify",
-    "inventory", "pricing", "checkout", "payouts", "profile", "shipping", "analytics", "fraud", "media",
-)
-_BUSINESS_UNITS = (
-    "payments", "retail", "logistics", "data", "identity", "marketing", "risk", "platform", "mobile",
-    "partners", "finance", "support", "growth", "ads", "travel", "insurance", "health", "gaming",
-)
-_PERMISSION_SETS: tuple[tuple[str, str], ...] = (
-    ("AdministratorAccess", "AdministratorAccess"),
-    ("ReadOnlyAccess", "ReadOnlyAccess"),
-    ("PowerUserAccess", "PowerUserAccess"),
-    ("ViewOnlyAccess", "job-function/ViewOnlyAccess"),
-    ("SecurityAudit", "SecurityAudit"),
-    ("Billing", "job-function/Billing"),
-    ("DeveloperAccess", "PowerUserAccess"),
-    ("SupportUser", "AWSSupportAccess"),
-)
-_SERVICE_LINKED: tuple[tuple[str, str, str], ...] = (
-    ("AWSServiceRoleForSupport", "support.amazonaws.com", "aws-service-role/AWSSupportServiceRolePolicy"),
-    ("AWSServiceRoleForTrustedAdvisor", "trustedadvisor.amazonaws.com",
-     "aws-service-role/AWSTrustedAdvisorServiceRolePolicy"),
-    ("AWSServiceRoleForSSO", "sso.amazonaws.com", "aws-service-role/AWSSSOServiceRolePolicy"),
-    ("AWSServiceRoleForConfig", "config.amazonaws.com", "aws-service-role/AWSConfigServiceRolePolicy"),
-    ("AWSServiceRoleForAmazonGuardDuty", "guardduty.amazonaws.com",
-     "aws-service-role/AmazonGuardDutyServiceRolePolicy"),
-)
-_READ_ACTIONS = (
-    "s3:Get*", "s3:List*", "sqs:Get*", "sqs:List*", "sns:Get*", "sns:List*", "kms:Describe*", "kms:Get*",
-    "kms:List*", "lambda:Get*", "lambda:List*", "ecr:BatchGetImage", "ecr:Describe*", "ecr:Get*", "ecr:List*",
-    "iam:Get*", "iam:List*", "ec2:Describe*", "secretsmanager:DescribeSecret", "secretsmanager:ListSecrets",
-    "logs:Describe*", "logs:Get*", "cloudtrail:LookupEvents", "cloudwatch:Get*", "cloudwatch:List*",
-)
-_AUDIT_ACTIONS = (
-    "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:ListAllMyBuckets", "kms:GetKeyPolicy", "kms:ListKeys",
-    "iam:GetAccountAuthorizationDetails", "iam:Get*", "iam:List*", "lambda:GetPolicy", "sqs:GetQueueAttributes",
-    "sns:GetTopicAttributes", "secretsmanager:GetResourcePolicy", "ecr:GetRepositoryPolicy", "ec2:Describe*",
-    "organizations:Describe*", "organizations:List*", "config:Describe*", "guardduty:Get*", "guardduty:List*",
-)
-_AWS_MANAGED: tuple[tuple[str, list[Doc]], ...] = (
-    ("AdministratorAccess", [{"Effect": "Allow", "Action": "*", "Resource": "*"}]),
-    ("ReadOnlyAccess", [{"Effect": "Allow", "Action": list(_READ_ACTIONS), "Resource": "*"}]),
-    ("PowerUserAccess", [
-        {"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
-        {"Effect": "Allow", "Action": ["iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles",
-                                       "organizations:DescribeOrganization", "account:ListRegions"],
-         "Resource": "*"}]),
-    ("job-function/ViewOnlyAccess", [{"Effect": "Allow", "Action": [
-        "s3:ListAllMyBuckets", "s3:ListBucket", "s3:GetBucketLocation", "sqs:ListQueues", "sns:ListTopics",
-        "lambda:ListFunctions", "kms:ListKeys", "ec2:Describe*", "iam:List*", "ecr:DescribeRepositories"],
-        "Resource": "*"}]),
-    ("SecurityAudit", [{"Effect": "Allow", "Action": list(_AUDIT_ACTIONS), "Resource": "*"}]),
-    ("job-function/Billing", [{"Effect": "Allow", "Action": [
-        "aws-portal:*Billing", "aws-portal:*Usage", "budgets:*", "ce:*", "cur:*", "pricing:*", "tax:*"],
-        "Resource": "*"}]),
-    ("AWSSupportAccess", [{"Effect": "Allow", "Action": ["support:*"], "Resource": "*"}]),
-    ("service-role/AWSLambdaBasicExecutionRole", [{"Effect": "Allow", "Action": [
-        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]),
-    ("service-role/AmazonECSTaskExecutionRolePolicy", [{"Effect": "Allow", "Action": [
-        "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
-        "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]),
-    ("AmazonSSMManagedInstanceCore", [{"Effect": "Allow", "Action": [
-        "ssm:DescribeAssociation", "ssm:GetDocument", "ssm:UpdateInstanceInformation", "ssmmessages:*",
-        "ec2messages:*"], "Resource": "*"}]),
-    ("service-role/AWSBackupServiceRolePolicyForBackup", [{"Effect": "Allow", "Action": [
-        "backup:*", "ec2:CreateSnapshot", "ec2:DescribeVolumes", "rds:CreateDBSnapshot", "dynamodb:CreateBackup",
-        "kms:DescribeKey", "kms:CreateGrant"], "Resource": "*"}]),
-    ("service-role/AWS_ConfigRole", [{"Effect": "Allow", "Action": [
-        "config:Put*", "ec2:Describe*", "iam:Get*", "iam:List*", "s3:GetBucketPolicy", "s3:GetBucketAcl"],
-        "Resource": "*"}]),
-    ("aws-service-role/AWSSupportServiceRolePolicy", [{"Effect": "Allow", "Action": [
-        "iam:Get*", "iam:List*", "ec2:Describe*", "s3:GetBucketPolicy", "s3:ListAllMyBuckets"], "Resource": "*"}]),
-    ("aws-service-role/AWSTrustedAdvisorServiceRolePolicy", [{"Effect": "Allow", "Action": [
-        "ec2:Describe*", "iam:GetAccountSummary", "s3:GetBucketAcl", "s3:GetBucketPolicyStatus"], "Resource": "*"}]),
-    ("aws-service-role/AWSSSOServiceRolePolicy", [{"Effect": "Allow", "Action": [
-        "iam:CreateRole", "iam:DeleteRole", "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:UpdateRole",
-        "iam:CreateSAMLProvider", "iam:UpdateSAMLProvider"],
-        "Resource": ["arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*", "arn:aws:iam::*:saml-provider/AWSSSO_*"]}]),
-    ("aws-service-role/AWSConfigServiceRolePolicy", [{"Effect": "Allow", "Action": [
-        "ec2:Describe*", "iam:Get*", "iam:List*", "s3:GetBucketPolicy", "lambda:GetPolicy", "kms:GetKeyPolicy"],
-        "Resource": "*"}]),
-    ("aws-service-role/AmazonGuardDutyServiceRolePolicy", [{"Effect": "Allow", "Action": [
-        "ec2:Describe*", "iam:GetRole", "s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock",
-        "organizations:DescribeAccount"], "Resource": "*"}]),
-)
-_AWS_MANAGED_DOCS: dict[str, Doc] = {name: {"Version": _VERSION, "Statement": stmts} for name, stmts in _AWS_MANAGED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +113,6 @@ class _Org:
     security_id: str
     tooling_id: str
     management_id: str
-    log_archive_id: str
 
 
 def generate_organization(accounts: int, seed: int) -> Doc:
@@ -239,7 +160,7 @@ def _generate(accounts: int, seed: int) -> Doc:
             consumers[source].append(plan.index)
     by_kind = {plan.kind: plan.id for plan in plans}
     org = _Org(org_id, root_id, tuple(plans), tuple(tuple(c) for c in consumers), by_kind[AccountKind.SECURITY],
-               by_kind[AccountKind.TOOLING], by_kind[AccountKind.MANAGEMENT], by_kind[AccountKind.LOG_ARCHIVE])
+               by_kind[AccountKind.TOOLING], by_kind[AccountKind.MANAGEMENT])
     return {
         "format": "xpath-snapshot",
         "version": 1,
@@ -272,7 +193,7 @@ def _plan_accounts(rng: random.Random, count: int, root_id: str) -> tuple[list[D
     sandbox_ou = add_ou("Sandbox", root_id)
     add_ou("Suspended", root_id)
     env_ous = {env: add_ou(env.capitalize(), workloads_ou) for env in ("prod", "staging", "dev")}
-    units = _BUSINESS_UNITS[: max(1, min(len(_BUSINESS_UNITS), count // 60))]
+    units = BUSINESS_UNITS[: max(1, min(len(BUSINESS_UNITS), count // 60))]
     unit_ous = {(env, unit): add_ou(f"{unit}-{env}", env_ous[env]) for env in env_ous for unit in units}
 
     ids: set[str] = set()
@@ -301,7 +222,7 @@ def _plan_accounts(rng: random.Random, count: int, root_id: str) -> tuple[list[D
         if kind in _SPECIAL_SERVICES:
             services = _SPECIAL_SERVICES[kind]
         else:
-            services = tuple(rng.sample(_APP_SERVICES, rng.randint(6, 8)))
+            services = tuple(rng.sample(APP_SERVICES, rng.randint(6, 8)))
         sources: tuple[int, ...] = ()
         if kind is AccountKind.WORKLOAD and len(workload_indexes) > 1:
             pos = position[index]
@@ -498,13 +419,13 @@ class _AccountWriter:
             "PolicyName": name.rsplit("/", 1)[-1], "PolicyId": "ANPA" + name.upper().replace("/", "")[:17].ljust(17, "X"),
             "Arn": f"arn:aws:iam::aws:policy/{name}", "Path": path, "DefaultVersionId": "v1", "AttachmentCount": 1,
             "PermissionsBoundaryUsageCount": 0, "IsAttachable": True,
-            "PolicyVersionList": [{"Document": _AWS_MANAGED_DOCS[name], "VersionId": "v1", "IsDefaultVersion": True}],
+            "PolicyVersionList": [{"Document": AWS_MANAGED_DOCS[name], "VersionId": "v1", "IsDefaultVersion": True}],
         }
 
     def _roles(self) -> None:
         acct, org, plan = self.acct, self.org, self.plan
         local = f"arn:aws:iam::{acct}:policy/"
-        for set_name, policy in _PERMISSION_SETS:
+        for set_name, policy in PERMISSION_SETS:
             self._role(f"AWSReservedSSO_{set_name}_{self._hex(16)}", [{
                 "Effect": "Allow", "Principal": {"Federated": self.saml},
                 "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
@@ -535,7 +456,7 @@ class _AccountWriter:
                           "StringLike": {"token.actions.githubusercontent.com:sub":
                                          f"repo:example-corp/{plan.name}:*" if self.rng.random() < 0.8
                                          else "repo:example-corp/*"}}}], managed=(local + "cicd-deploy",))
-        for name, service, policy in _SERVICE_LINKED:
+        for name, service, policy in SERVICE_LINKED:
             self._role(name, self._service_trust(service, source_account=False),
                        path=f"/aws-service-role/{service}/", managed=(self._managed(policy),))
         self._role("AWSBackupDefaultServiceRole", self._service_trust("backup.amazonaws.com"),
@@ -638,7 +559,7 @@ class _AccountWriter:
         ]
         users: list[Doc] = []
 
-        def user(name: str, group_names: list[str], inline: list[Doc], mfa_condition: bool = False) -> None:
+        def user(name: str, group_names: list[str], inline: list[Doc]) -> None:
             users.append({"Path": "/", "UserName": name, "UserId": self._uid("AIDA"), "Arn": self._iam("user", name),
                           "CreateDate": self._date(), "UserPolicyList": inline, "GroupList": group_names,
                           "AttachedManagedPolicies": [], "Tags": [{"Key": "owner", "Value": "platform"}]})
