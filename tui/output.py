@@ -1,0 +1,134 @@
+"""Printing query answers on the command line: rich tables for people, JSON for scripts.
+
+stdout carries the answer (table or JSON); warnings that belong to the answer are printed under
+the table (and are in the JSON's `warnings`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from graph.query import AccessPath, Hop, PathsResult, ReachResult, WhoCanResult
+
+_ARROWS = {
+    "member": "─member→",
+    "assume-role": "─assume-role (STS)→",
+    "assume-role-saml": "─assume-role SAML (STS)→",
+    "assume-role-web-identity": "─assume-role web identity (STS)→",
+    "resource-policy": "─resource-policy→",
+    "identity-policy": "─identity-policy→",
+}
+
+
+def _console() -> Console:
+    return Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+
+def print_json(data: Any) -> None:
+    """The answer as indented JSON on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2) + "\n")
+
+
+def short(node: str) -> str:
+    """A readable name for a node id (`role/App (111111111111)` for an ARN)."""
+    if node.startswith("arn:"):
+        parts = node.split(":", 5)
+        if len(parts) == 6:
+            account = f" ({parts[4]})" if parts[4] else ""
+            return f"{parts[5]}{account}" if parts[2] in ("iam", "sts") else node
+    return node
+
+
+def hop_text(hop: Hop) -> str:
+    """`─assume-role (STS)→ role/X (222222222222) [needs sts:ExternalId ...]`."""
+    text = f"{_ARROWS.get(str(hop.kind), str(hop.kind))} {short(hop.target)}"
+    if hop.scope:
+        text += f" (keys {hop.scope}*)"
+    if hop.chained:
+        text += " (chained)"
+    if hop.conditions:
+        text += " [needs " + "; ".join(c.describe() for c in hop.conditions) + "]"
+    return text
+
+
+def path_text(path: AccessPath) -> str:
+    """A path on one line per hop, starting at its origin."""
+    if not path.hops:
+        return ""
+    return short(path.hops[0].source) + "\n  " + "\n  ".join(hop_text(h) for h in path.hops)
+
+
+def _status(status: str) -> Text:
+    return Text(status, style="green" if status == "allowed" else "yellow" if status == "conditional" else "red")
+
+
+def print_warnings(warnings: tuple[str, ...], notes: tuple[str, ...] = ()) -> None:
+    """Warning and note lines under a table."""
+    console = _console()
+    for note in notes:
+        console.print(Text(f"note: {note}", style="dim"))
+    for warning in warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+
+
+def print_who_can(result: WhoCanResult) -> None:
+    """Every principal with a path to the resource, grouped by account."""
+    console = _console()
+    title = f"Who can reach {result.resource}" + (f" with {result.action}" if result.action else "")
+    table = Table(title=title, show_lines=True)
+    for column in ("account", "principal", "kind", "status", "hops", "path"):
+        table.add_column(column, overflow="fold")
+    if result.key is not None:
+        table.add_column("KMS key", overflow="fold")
+    for entry in result.principals:
+        row: list[Any] = [entry.account or "-", short(entry.principal), entry.kind, _status(str(entry.path.status)),
+                          str(len(entry.path.hops)), path_text(entry.path)]
+        if result.key is not None:
+            row.append(entry.key_status or "-")
+        table.add_row(*row)
+    console.print(table)
+    if not result.principals:
+        console.print("no principal in the snapshot has a path to this resource")
+    if result.key is not None:
+        console.print(f"data is encrypted: {result.key.action} on {result.key.key_arn} is also needed "
+                      "(column 'KMS key')")
+    print_warnings(result.warnings, result.notes)
+
+
+def print_paths(result: PathsResult) -> None:
+    """The paths, shortest first, one hop per line."""
+    console = _console()
+    title = f"Paths {short(result.source)} → {short(result.target)}" + (f" · {result.action}" if result.action else "")
+    table = Table(title=title, show_lines=True)
+    for column in ("#", "status", "hops", "path"):
+        table.add_column(column, overflow="fold")
+    for number, path in enumerate(result.paths, start=1):
+        table.add_row(str(number), _status(str(path.status)), str(len(path.hops)), path_text(path))
+    console.print(table)
+    if not result.paths:
+        console.print("no path")
+    if result.truncated:
+        console.print(Text("truncated: a bound (--limit or --max-hops) cut the search short", style="yellow"))
+    print_warnings(result.warnings)
+
+
+def print_reach(result: ReachResult) -> None:
+    """Every resource the source reaches, with its shortest path."""
+    console = _console()
+    title = f"Reachable from {short(result.source)}" + (f" with {result.action}" if result.action else "")
+    table = Table(title=title, show_lines=True)
+    for column in ("account", "resource", "type", "status", "hops", "path"):
+        table.add_column(column, overflow="fold")
+    for entry in result.resources:
+        table.add_row(entry.account or "-", entry.resource, entry.resource_type, _status(str(entry.path.status)),
+                      str(len(entry.path.hops)), path_text(entry.path))
+    console.print(table)
+    if not result.resources:
+        console.print("nothing reachable")
+    print_warnings(result.warnings)
