@@ -371,8 +371,10 @@ def iter_paths(ag: AccessGraph, source: str, target: str, *, action: str | None 
     if source not in distance:
         return
     bounds = bounds if bounds is not None else _Bounds()
+    if distance[source] > max_hops:
+        bounds.cut = True
+        return
     for length in range(distance[source], max_hops + 1):
-        stack: list[str] = [source]
         on_path = {source}
 
         def walk(node: str, hops: tuple[Hop, ...]) -> Iterator[AccessPath]:
@@ -395,11 +397,9 @@ def iter_paths(ag: AccessGraph, source: str, target: str, *, action: str | None 
                 hop = _best_hop(ag, node, following, None)
                 if hop is None or graph.nodes[following]["kind"] not in _PRINCIPALS:
                     continue
-                stack.append(following)
                 on_path.add(following)
                 yield from walk(following, (*hops, hop))
                 on_path.discard(following)
-                stack.pop()
 
         yield from walk(source, ())
 
