@@ -39,7 +39,8 @@ def run_findings(source: Snapshot | AccessGraph, settings: FindingsSettings | No
             given too, or the graph must carry it as `.snapshot`).
         settings: Trusted accounts and the role-chain limit; defaults when None.
         snapshot: The snapshot behind `source` when `source` is a graph.
-        with_graph: Run the checks that need the access graph (building it if not given).
+        with_graph: Run the checks that need the access graph (building it if not given) and the
+            external-access report.
 
     Returns:
         Every finding, worst first, then by check id and ARN.
@@ -62,5 +63,10 @@ def run_findings(source: Snapshot | AccessGraph, settings: FindingsSettings | No
     notes = tuple(f"account {account.id}: could not read {error.service} {error.operation}"
                   f"{' of ' + error.resource if error.resource else ''} ({error.code})"
                   for account in ctx.snapshot.accounts for error in account.errors)
+    external = None
+    if with_graph:
+        from graph.external import external_access
+
+        external = external_access(ctx.access_graph, trusted_accounts=settings.trusted_accounts)
     return FindingsReport(tuple(sorted(unique.values(), key=_sort_key)), tuple(check.info for check in checks),
-                          settings, notes)
+                          settings, notes + tuple(ctx.access_graph.warnings if with_graph else ()), external)

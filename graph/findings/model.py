@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from graph.external import ExternalAccessReport
 
 
 class Severity(StrEnum):
@@ -179,11 +182,13 @@ class FindingsReport:
     settings: FindingsSettings = field(default_factory=FindingsSettings)
     notes: tuple[str, ...] = ()
     """What limits the answer (e.g. accounts whose policies could not be read)."""
+    external: ExternalAccessReport | None = None
+    """Every role and resource reachable from outside the organization (None when the graph was not built)."""
 
     def at_least(self, severity: Severity) -> FindingsReport:
         """The same report without findings below `severity`."""
         kept = tuple(finding for finding in self.findings if finding.severity.at_least(severity))
-        return FindingsReport(kept, self.checks, self.settings, self.notes)
+        return FindingsReport(kept, self.checks, self.settings, self.notes, self.external)
 
     def worst(self) -> Severity | None:
         """The worst severity present, or None without findings."""
@@ -199,4 +204,5 @@ class FindingsReport:
                        for check in self.checks],
             "findings": [finding.to_json() for finding in self.findings],
             "notes": list(self.notes),
+            "external_access": self.external.to_json() if self.external is not None else None,
         }

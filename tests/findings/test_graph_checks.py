@@ -1,0 +1,77 @@
+"""Checks that read the access graph: role chains, and the external-access report."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from planted import DATA, DEV, VENDOR, assume, policy, resource, role
+
+from graph.external import OutsiderKind
+from graph.findings import FindingsSettings, run_findings
+from graph.model import InlinePolicy, PolicyDocument, User
+
+MAY_ASSUME = InlinePolicy("assume", PolicyDocument.from_dict(policy(
+    {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})))
+ALICE = f"arn:aws:iam::{DEV}:user/alice"
+
+
+def chain(length: int):
+    """alice -> Hop1 -> Hop2 -> ... -> Hop<length>, each role trusting the previous one by ARN."""
+    roles, previous = [], ALICE
+    for number in range(1, length + 1):
+        account = DEV if number == 1 else DATA
+        made = replace(role(account, f"Hop{number}", policy(assume({"AWS": previous}))), inline_policies=(MAY_ASSUME,))
+        roles.append(made)
+        previous = made.arn
+    return {"roles": roles, "users": [User(ALICE, "alice", DEV, inline_policies=(MAY_ASSUME,))]}
+
+
+def chain_findings(build, length: int, limit: int = 2):
+    report = run_findings(build(**chain(length)), FindingsSettings(max_chain=limit))
+    return [f for f in report.findings if f.check_id == "XPT-CHAIN-001"]
+
+
+def test_three_hop_chain_is_reported_at_its_last_role(build):
+    # alice -> Hop1 -> Hop2 -> Hop3 is three role assumptions; the default limit is two.
+    found = chain_findings(build, 3)
+    assert [f.arn for f in found] == [f"arn:aws:iam::{DATA}:role/Hop3"]
+    assert [hop.source for hop in found[0].path] == [ALICE, f"arn:aws:iam::{DEV}:role/Hop1",
+                                                      f"arn:aws:iam::{DATA}:role/Hop2"]
+    assert all(hop.edge == "assume-role" for hop in found[0].path)
+
+
+def test_two_hop_chain_is_within_the_limit(build):
+    assert chain_findings(build, 2) == []
+
+
+def test_limit_is_configurable(build):
+    # With --max-chain 3 a three-hop chain is fine, and a four-hop chain is reported at Hop4 only.
+    assert chain_findings(build, 3, limit=3) == []
+    assert [f.arn for f in chain_findings(build, 4, limit=3)] == [f"arn:aws:iam::{DATA}:role/Hop4"]
+
+
+def test_external_report_lists_vendor_role_with_its_external_id(build):
+    # The vendor account is outside the organization; its path needs the external ID, so it is conditional.
+    vendor = role(DATA, "VendorRead", policy(assume({"AWS": VENDOR}, {"StringEquals": {"sts:ExternalId": "v-1"}})))
+    report = run_findings(build(roles=[vendor]))
+    assert report.external is not None
+    entries = [(e.target, e.outsider, e.outsider_kind, str(e.path.status)) for e in report.external.entries]
+    assert entries == [(vendor.arn, VENDOR, OutsiderKind.EXTERNAL_ACCOUNT, "conditional")]
+    assert report.external.entries[0].path.conditions[0].key == "sts:ExternalId"
+
+
+def test_trusted_vendor_is_not_external(build):
+    vendor = role(DATA, "VendorRead", policy(assume({"AWS": VENDOR}, {"StringEquals": {"sts:ExternalId": "v-1"}})))
+    report = run_findings(build(roles=[vendor]), FindingsSettings(trusted_accounts=frozenset({VENDOR})))
+    assert report.external is not None and report.external.entries == ()
+
+
+def test_public_bucket_is_external_and_member_grant_is_not(build):
+    # "*" reaches the public bucket; the bucket granting only DEV (a member account) is not external.
+    public = resource(DATA, "arn:aws:s3:::open", "AWS::S3::Bucket", policy(
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::open/*"}))
+    internal = resource(DATA, "arn:aws:s3:::inner", "AWS::S3::Bucket", policy(
+        {"Effect": "Allow", "Principal": {"AWS": DEV}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::inner/*"}))
+    report = run_findings(build(resources=[public, internal]))
+    assert report.external is not None
+    assert [(e.target, e.outsider_kind) for e in report.external.entries] == [("arn:aws:s3:::open", OutsiderKind.PUBLIC)]
