@@ -1,0 +1,157 @@
+"""The explorer: a Textual app over one snapshot and its access graph.
+
+The snapshot comes in through an injected loader, so the command line passes a file or the demo
+and tests pass tiny snapshots. Reading it and building the graph run in thread workers: the
+organization tree shows as soon as the snapshot is read, and queries open once the graph is built.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+
+from graph.errors import XPathError
+from graph.model import Snapshot
+from tui.catalog import Catalog, Ref, RefKind
+from tui.messages import GraphBuilt, JumpRequested, LoadFailed, SnapshotLoaded
+from tui.screens.help import HelpScreen
+from tui.screens.overview import OverviewScreen
+from tui.screens.pick import PickScreen
+from tui.widgets.jump_provider import JumpProvider
+
+if TYPE_CHECKING:
+    from graph.build import AccessGraph
+
+
+def describe_snapshot(catalog: Catalog) -> str:
+    """The header's subtitle: source, accounts, collection time (from the snapshot, never the clock), warnings."""
+    snapshot = catalog.snapshot
+    counts = catalog.counts()
+    collected = snapshot.collected_at.replace("T", " ").removesuffix("Z")
+    parts = [f"{snapshot.source} snapshot", f"{counts.accounts} accounts", f"collected {collected} UTC"]
+    if counts.errors:
+        parts.append(f"⚠ {counts.errors} collection errors")
+    return " · ".join(parts)
+
+
+class XPathApp(App[None]):
+    """Explore who can reach what, and by which path."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "xpath-tui"
+    COMMANDS = App.COMMANDS | {JumpProvider}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit", show=False),
+    ]
+
+    def __init__(self, snapshot_loader: Callable[[], Snapshot] | None = None, *, snapshot: Snapshot | None = None) -> None:
+        """Creates the explorer.
+
+        Args:
+            snapshot_loader: Reads the snapshot (called in a worker thread; may raise `XPathError`).
+            snapshot: An already-loaded snapshot, instead of a loader.
+        """
+        super().__init__()
+        if snapshot_loader is None and snapshot is None:
+            raise ValueError("XPathApp needs a snapshot_loader or a snapshot")
+        self._loader = snapshot_loader
+        self._snapshot = snapshot
+        self.catalog: Catalog | None = None
+        self.access_graph: AccessGraph | None = None
+        self.overview = OverviewScreen(on_trace=self.start_trace, on_who_can=self.start_who_can)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.overview)
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        try:
+            snapshot = self._loader() if self._loader is not None else self._snapshot
+        except XPathError as error:
+            self.post_message(LoadFailed(f"cannot read the snapshot: {error}", "snapshot"))
+            return
+        assert snapshot is not None
+        catalog = Catalog(snapshot)
+        self.post_message(SnapshotLoaded(catalog))
+        start = time.perf_counter()
+        try:
+            from graph.build import build_graph
+
+            access_graph = build_graph(snapshot)
+        except XPathError as error:
+            self.post_message(LoadFailed(f"cannot build the access graph: {error}", "graph"))
+            return
+        self.post_message(GraphBuilt(access_graph, time.perf_counter() - start))
+
+    @on(SnapshotLoaded)
+    def _snapshot_loaded(self, message: SnapshotLoaded) -> None:
+        self.catalog = message.catalog
+        self.sub_title = describe_snapshot(message.catalog)
+        self.overview.show_catalog(message.catalog)
+
+    @on(GraphBuilt)
+    def _graph_built(self, message: GraphBuilt) -> None:
+        self.access_graph = message.access_graph
+        self.overview.show_graph(message.access_graph, message.seconds)
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self.overview.show_problem(message.text)
+        self.notify(message.text, severity="error", timeout=10)
+
+    @on(JumpRequested)
+    def _jump(self, message: JumpRequested) -> None:
+        while self.screen is not self.overview and len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.overview.reveal(message.ref)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def _query_inputs(self) -> tuple[AccessGraph, Catalog] | None:
+        if self.access_graph is None or self.catalog is None:
+            self.notify("the access graph is still being built; try again in a moment", severity="warning")
+            return None
+        return self.access_graph, self.catalog
+
+    def start_trace(self, ref: Ref) -> None:
+        """Asks for the other end of a trace (a source for a resource, a target for a principal), then traces."""
+        ready = self._query_inputs()
+        if ready is None:
+            return
+        _, catalog = ready
+        if ref.kind is RefKind.RESOURCE:
+            sources = [entry for entry in catalog.entries() if entry.ref.kind in (RefKind.ACCOUNT, RefKind.USER, RefKind.ROLE)]
+            self.push_screen(PickScreen(f"Trace to {catalog.short_name(ref.id)}: from which account or principal?", sources),
+                             callback=lambda source: self._trace(source, ref.id))
+        elif ref.kind in (RefKind.ACCOUNT, RefKind.USER, RefKind.ROLE, RefKind.EXTERNAL):
+            targets = [entry for entry in catalog.entries() if entry.ref.kind in (RefKind.RESOURCE, RefKind.ROLE)]
+            self.push_screen(PickScreen(f"Trace from {catalog.short_name(ref.id)}: to which resource or role?", targets),
+                             callback=lambda target: self._trace(ref.id, target))
+        else:
+            self.notify("select an account, a principal or a resource to trace from or to", severity="warning")
+
+    def _trace(self, source: str | None, target: str | None) -> None:
+        ready = self._query_inputs()
+        if ready is None or source is None or target is None:
+            return
+        from tui.screens.trace import TraceScreen
+
+        self.push_screen(TraceScreen(*ready, source, target))
+
+    def start_who_can(self, ref: Ref) -> None:
+        """Opens the who-can answer for a resource or role."""
+        ready = self._query_inputs()
+        if ready is None:
+            return
+        from tui.screens.who_can import WhoCanScreen
+
+        self.push_screen(WhoCanScreen(*ready, ref.id))

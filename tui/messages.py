@@ -1,0 +1,42 @@
+"""App-level messages: what the background workers found, and where the user wants to go."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from graph.build import AccessGraph
+    from tui.catalog import Catalog, Ref
+
+
+@dataclass
+class SnapshotLoaded(Message):
+    """The snapshot is read and indexed: the overview can be shown."""
+
+    catalog: Catalog
+
+
+@dataclass
+class GraphBuilt(Message):
+    """The access graph is built: queries can run."""
+
+    access_graph: AccessGraph
+    seconds: float
+
+
+@dataclass
+class LoadFailed(Message):
+    """Reading the snapshot or building the graph failed; `text` is one line for the user."""
+
+    text: str
+    stage: str
+
+
+@dataclass
+class JumpRequested(Message):
+    """The user picked an item (command palette): reveal it in the tree and show its details."""
+
+    ref: Ref
