@@ -76,7 +76,11 @@ class Policy:
     version: str | None = field(compare=False)
     document_id: str | None = field(compare=False)
     statements: tuple[Statement, ...] = field(compare=False)
+    referenced_keys: tuple[str, ...] = field(default=(), compare=False)
+    """Lower-cased context keys the statements read (conditions and policy variables)."""
     _by_action: dict[str, tuple[Statement, ...]] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Per-policy memo of statement outcomes, owned by the evaluator (bounded there)."""
 
     @property
     def variables_enabled(self) -> bool:
@@ -101,7 +105,7 @@ class Policy:
         """The same policy under another id."""
         if policy_id == self.policy_id:
             return self
-        return Policy(self.text, policy_id, self.version, self.document_id, self.statements)
+        return Policy(self.text, policy_id, self.version, self.document_id, self.statements, self.referenced_keys)
 
 
 def _string_list(value: Any, location: str, what: str) -> tuple[str, ...]:
@@ -200,7 +204,19 @@ def _parse_cached(text: str, policy_id: str | None, location: str) -> Policy:
     variables_enabled = version == VERSION_2012
     statements = tuple(_statement(raw, index, where, variables_enabled) for index, (raw, where) in enumerate(items))
     canonical = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-    return Policy(canonical, policy_id, version, document_id, statements)
+    return Policy(canonical, policy_id, version, document_id, statements, _referenced_keys(statements))
+
+
+def _referenced_keys(statements: tuple[Statement, ...]) -> tuple[str, ...]:
+    keys: set[str] = set()
+    for statement in statements:
+        for clause in statement.conditions:
+            keys.add(clause.key_lower)
+            for template in clause.templates or ():
+                keys.update(variable.key.lower() for variable in template.variables)
+        for template in statement.resource_templates or ():
+            keys.update(variable.key.lower() for variable in template.variables)
+    return tuple(sorted(keys))
 
 
 def policy_from_text(text: str, policy_id: str | None = None) -> Policy:

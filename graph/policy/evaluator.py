@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
 from graph.errors import RequestError
@@ -181,6 +182,13 @@ def build_context(request: Request, caller: Caller, resource_account: str | None
                           multivalued=multivalued)
 
 
+_MEMO_LIMIT = 8192
+"""Entries kept per policy before its memo is cleared (bounds memory on large graphs)."""
+
+_Outcome = tuple[tuple[StatementRef, ...], tuple[tuple[tuple[Condition, ...], StatementRef], ...],
+                 tuple[tuple[Match, tuple[Condition, ...], StatementRef], ...]]
+
+
 @dataclass(slots=True)
 class _Collected:
     """Outcomes of one policy type, gathered statement by statement."""
@@ -192,8 +200,8 @@ class _Collected:
 class _Evaluation:
     """The state of one `evaluate` call."""
 
-    __slots__ = ("request", "caller", "context", "unique_id", "trace", "collected", "action", "resource",
-                 "has_boundary")
+    __slots__ = ("request", "caller", "context", "unique_id", "trace", "collected", "action", "action_lower",
+                 "resource", "has_boundary")
 
     def __init__(self, request: Request, caller: Caller, context: RequestContext,
                  trace: list[TraceEntry] | None) -> None:
@@ -203,6 +211,7 @@ class _Evaluation:
         self.trace = trace
         self.collected = _Collected()
         self.action = request.action
+        self.action_lower = request.action.lower()
         self.resource = request.resource
         self.has_boundary = request.permission_boundary is not None
         userid = context.get("aws:userid")
@@ -221,20 +230,10 @@ class _Evaluation:
         split: dict[Match, list[logic.Formula]] = {}
         plain: list[logic.Formula] = []
         for offset, policy in enumerate(policies):
-            index = first_index + offset
-            statements = policy.statements if self.trace is not None else policy.statements_for_action(self.action)
-            for statement in statements:
-                ref = StatementRef(policy_type.value, index, statement.index, statement.sid, statement.effect.value,
-                                   policy.policy_id, level)
-                outcome, residual, match = self._check(statement, ref, policy_type)
-                if outcome is Tri.FALSE:
-                    continue
-                if not statement.is_allow:
-                    if outcome is Tri.TRUE:
-                        self.collected.certain_denies.append(ref)
-                    else:
-                        self.collected.maybe_denies.append((residual, ref))
-                    continue
+            denies, maybe_denies, allows = self._policy_outcome(policy, policy_type, first_index + offset, level)
+            self.collected.certain_denies.extend(denies)
+            self.collected.maybe_denies.extend(maybe_denies)
+            for match, residual, ref in allows:
                 formula = logic.term(residual, ref)
                 if by_principal:
                     split.setdefault(match, []).append(formula)
@@ -243,6 +242,46 @@ class _Evaluation:
         if by_principal:
             return {match: logic.any_of(*formulas) for match, formulas in split.items()}
         return logic.any_of(*plain)
+
+    def _policy_outcome(self, policy: Policy, policy_type: PolicyType, index: int, level: int | None) -> _Outcome:
+        """The statements of one policy that deny, may deny, or allow (memoized on the policy).
+
+        The memo key holds everything a statement's outcome depends on: the action, the resource,
+        the caller (for resource policies and RCPs) and the values of the context keys the policy
+        reads, so a hit is exactly the outcome a fresh check would give.
+        """
+        key: tuple[Any, ...] | None = None
+        if self.trace is None:
+            context = self.context
+            by_caller = policy_type in (PolicyType.RESOURCE, PolicyType.RCP)
+            key = (policy_type, index, level, self.action_lower, self.resource,
+                   (self.caller.text, self.unique_id, self.has_boundary) if by_caller else None,
+                   context.three_valued, tuple([context.get(name) for name in policy.referenced_keys]))
+            found: _Outcome | None = policy.memo.get(key)
+            if found is not None:
+                return found
+        denies: list[StatementRef] = []
+        maybe_denies: list[tuple[tuple[Condition, ...], StatementRef]] = []
+        allows: list[tuple[Match, tuple[Condition, ...], StatementRef]] = []
+        statements = policy.statements if self.trace is not None else policy.statements_for_action(self.action)
+        for statement in statements:
+            ref = StatementRef(policy_type.value, index, statement.index, statement.sid, statement.effect.value,
+                               policy.policy_id, level)
+            outcome, residual, match = self._check(statement, ref, policy_type)
+            if outcome is Tri.FALSE:
+                continue
+            if statement.is_allow:
+                allows.append((match, residual, ref))
+            elif outcome is Tri.TRUE:
+                denies.append(ref)
+            else:
+                maybe_denies.append((residual, ref))
+        result: _Outcome = (tuple(denies), tuple(maybe_denies), tuple(allows))
+        if key is not None:
+            if len(policy.memo) >= _MEMO_LIMIT:
+                policy.memo.clear()
+            policy.memo[key] = result
+        return result
 
     def _check(self, statement: Statement, ref: StatementRef,
                policy_type: PolicyType) -> tuple[Tri, tuple[Condition, ...], Match]:
@@ -296,9 +335,77 @@ class _Evaluation:
         return logic.all_of(*formulas)
 
 
+class _Unit:
+    """Memo of one group of policies (e.g. a principal's identity policies, an account's SCP chain)."""
+
+    __slots__ = ("keys", "outcomes")
+
+    def __init__(self, levels: tuple[tuple[Policy, ...], ...]) -> None:
+        self.keys = tuple(sorted({key for policies in levels for policy in policies for key in policy.referenced_keys}))
+        self.outcomes: dict[tuple[Any, ...], tuple[tuple[StatementRef, ...], tuple[Any, ...], Any]] = {}
+
+
+_UNITS: dict[tuple[Any, ...], _Unit] = {}
+_UNIT_LIMIT = 4096
+
+
+class _Mode(StrEnum):
+    FLAT = "flat"
+    """OR of the Allows of one list of policies."""
+    LEVELS = "levels"
+    """AND over levels of the OR of each level (SCPs, RCPs)."""
+    BY_PRINCIPAL = "by-principal"
+    """Resource policy: Allows split by how they name the caller."""
+
+
+def _unit(evaluation: _Evaluation, policy_type: PolicyType, levels: tuple[tuple[Policy, ...], ...],
+          mode: _Mode) -> Any:
+    """Evaluate a group of policies, memoized on everything the outcome depends on.
+
+    The key holds the action, the resource, the caller (for resource policies and RCPs, whose
+    Principal element names it) and the values of every context key the policies read, so a hit
+    returns exactly what a fresh evaluation would. Denies found are added to the evaluation.
+    """
+    if evaluation.trace is not None:
+        return _compute_unit(evaluation, policy_type, levels, mode)
+    unit_key = (policy_type, mode, levels)
+    unit = _UNITS.get(unit_key)
+    if unit is None:
+        if len(_UNITS) >= _UNIT_LIMIT:
+            _UNITS.clear()
+        unit = _UNITS[unit_key] = _Unit(levels)
+    context = evaluation.context
+    by_caller = policy_type in (PolicyType.RESOURCE, PolicyType.RCP)
+    key = (evaluation.action_lower, evaluation.resource,
+           (evaluation.caller.text, evaluation.unique_id, evaluation.has_boundary) if by_caller else None,
+           context.three_valued, tuple([context.get(name) for name in unit.keys]))
+    found = unit.outcomes.get(key)
+    collected = evaluation.collected
+    if found is None:
+        denies_before, maybe_before = len(collected.certain_denies), len(collected.maybe_denies)
+        value = _compute_unit(evaluation, policy_type, levels, mode)
+        found = (tuple(collected.certain_denies[denies_before:]), tuple(collected.maybe_denies[maybe_before:]), value)
+        if len(unit.outcomes) >= _MEMO_LIMIT:
+            unit.outcomes.clear()
+        unit.outcomes[key] = found
+        return value
+    denies, maybe_denies, value = found
+    if denies:
+        collected.certain_denies.extend(denies)
+    if maybe_denies:
+        collected.maybe_denies.extend(maybe_denies)
+    return value
+
+
+def _compute_unit(evaluation: _Evaluation, policy_type: PolicyType, levels: tuple[tuple[Policy, ...], ...],
+                  mode: _Mode) -> Any:
+    if mode is _Mode.LEVELS:
+        return evaluation.levels(levels, policy_type)
+    return evaluation.allows(levels[0], policy_type, by_principal=mode is _Mode.BY_PRINCIPAL)
+
+
 def _flat(evaluation: _Evaluation, policies: tuple[Policy, ...], policy_type: PolicyType) -> logic.Formula:
-    formula = evaluation.allows(policies, policy_type)
-    assert isinstance(formula, tuple)
+    formula: logic.Formula = _unit(evaluation, policy_type, (policies,), _Mode.FLAT)
     return formula
 
 
@@ -328,17 +435,15 @@ def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Resu
 
     scp_ok = logic.TRUE
     if request.scps is not None and has_identity and not caller.is_service_linked_role:
-        scp_ok = evaluation.levels(request.scps, PolicyType.SCP)
+        scp_ok = _unit(evaluation, PolicyType.SCP, request.scps, _Mode.LEVELS)
     rcp_ok = logic.TRUE
     if request.rcps is not None and service_supports_rcps(request.action):
-        rcp_ok = evaluation.levels(request.rcps, PolicyType.RCP)
+        rcp_ok = _unit(evaluation, PolicyType.RCP, request.rcps, _Mode.LEVELS)
 
     rbp: dict[Match, logic.Formula] = {}
     session_direct = logic.FALSE
     if request.resource_policy is not None:
-        split = evaluation.allows((request.resource_policy,), PolicyType.RESOURCE, by_principal=True)
-        assert isinstance(split, dict)
-        rbp = split
+        rbp = _unit(evaluation, PolicyType.RESOURCE, ((request.resource_policy,),), _Mode.BY_PRINCIPAL)
         if caller.kind in (CallerKind.ROLE_SESSION, CallerKind.FEDERATED_USER) and Match.DIRECT in rbp:
             session_direct = _session_arn_terms(rbp[Match.DIRECT], request.resource_policy, caller)
     if has_identity:
@@ -400,18 +505,25 @@ def _combine(kind: ResourcePolicyKind, has_identity: bool, same_account: bool, r
     return logic.all_of(scp_ok, rcp_ok, boundary, logic.any_of(direct, logic.all_of(delegated, session)))
 
 
+def _ordered(refs: Any) -> tuple[StatementRef, ...]:
+    return tuple(sorted(refs, key=_REF_ORDER))
+
+
+_REF_ORDER = attrgetter("policy_type", "policy_index", "statement")
+
+
 def _result(collected: _Collected, allow: logic.Formula, contested: bool) -> Result:
     deny_alternatives = tuple(sorted({residual for residual, _ in collected.maybe_denies}))
     deny_conditions = tuple(sorted({condition for residual in deny_alternatives for condition in residual}))
     if collected.certain_denies:
-        return Result(Decision.EXPLICIT_DENY, tuple(sorted(set(collected.certain_denies))),
+        return Result(Decision.EXPLICIT_DENY, _ordered(set(collected.certain_denies)),
                       deny_conditions=deny_conditions, deny_alternatives=deny_alternatives)
     if not allow:
         return Result(Decision.IMPLICIT_DENY, (), deny_conditions=deny_conditions,
                       deny_alternatives=deny_alternatives)
-    maybe_refs = tuple(sorted({ref for _, ref in collected.maybe_denies}))
+    maybe_refs = _ordered({ref for _, ref in collected.maybe_denies})
     if logic.is_certain(allow):
-        matched = tuple(sorted(logic.certain_refs(allow)))
+        matched = _ordered(logic.certain_refs(allow))
         if deny_conditions:
             # A possibly-applying Deny on a certain allow: conditional, with only deny conditions.
             return Result(Decision.CONDITIONAL, matched + maybe_refs, deny_conditions=deny_conditions,
@@ -419,5 +531,5 @@ def _result(collected: _Collected, allow: logic.Formula, contested: bool) -> Res
         return Result(Decision.ALLOWED, matched, contested=contested)
     alternatives = tuple(tuple(sorted(alternative.conditions)) for alternative in allow)
     best = allow[0]
-    return Result(Decision.CONDITIONAL, tuple(sorted(best.refs)) + maybe_refs, tuple(sorted(best.conditions)),
+    return Result(Decision.CONDITIONAL, _ordered(best.refs) + maybe_refs, tuple(sorted(best.conditions)),
                   deny_conditions, contested, alternatives, deny_alternatives)

@@ -26,6 +26,8 @@ class Term:
 
 Formula = tuple[Term, ...]
 
+_NO_CONDITIONS: frozenset[Condition] = frozenset()
+
 FALSE: Formula = ()
 TRUE: Formula = (Term(frozenset(), frozenset()),)
 
@@ -67,6 +69,8 @@ def any_of(*formulas: Formula) -> Formula:
         return FALSE
     if len(present) == 1:
         return present[0]
+    if all(len(formula) == 1 and not formula[0].conditions for formula in present):
+        return (Term(_NO_CONDITIONS, frozenset().union(*(formula[0].refs for formula in present))),)
     return _minimize([alternative for formula in present for alternative in formula])
 
 
@@ -79,6 +83,9 @@ def all_of(*formulas: Formula) -> Formula:
             return FALSE
         if first:
             result, first = formula, False
+            continue
+        if len(result) == 1 and len(formula) == 1 and not result[0].conditions and not formula[0].conditions:
+            result = (Term(_NO_CONDITIONS, result[0].refs | formula[0].refs),)
             continue
         result = _minimize([Term(left.conditions | right.conditions, left.refs | right.refs)
                             for left in result for right in formula])
