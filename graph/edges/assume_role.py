@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from graph import context
-from graph.edges.common import ActionSpec, Caller, EdgeSpec, NodeKind, PolicyKind, Target, evaluate_pair, load_policy
+from graph.edges.common import ActionGroup, Caller, EdgeSpec, NodeKind, PolicyKind, Target, evaluate_pair, load_policy
 from graph.edges.principals import PrincipalIndex
 from graph.edges.resource_policy import Scope, named_callers
 from graph.model import Role, Snapshot
@@ -45,4 +45,4 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -
                 if (caller.node, caller.principal) in seen:
                     continue
                 seen.add((caller.node, caller.principal))
-                yield from evaluate_pair(caller, target, (ActionSpec(_action(caller), role.arn),))
+                yield from evaluate_pair(caller, target, (ActionGroup.single(_action(caller), role.arn),))

@@ -55,11 +55,16 @@ def actions_for(resource_type: str) -> tuple[CatalogAction, ...]:
     )
 
 
-def summarize(actions: tuple[str, ...]) -> dict[str, int]:
-    """How many of the actions fall in each access level (`{"List": 3, "Read": 12}`)."""
+@lru_cache(maxsize=65536)
+def _summary(actions: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
     summary: dict[str, int] = {}
     for action in actions:
         level = catalogue.access_level(action)
         name = str(level) if level is not None else "Unknown"
         summary[name] = summary.get(name, 0) + 1
-    return dict(sorted(summary.items()))
+    return tuple(sorted(summary.items()))
+
+
+def summarize(actions: tuple[str, ...]) -> dict[str, int]:
+    """How many of the actions fall in each access level (`{"List": 3, "Read": 12}`)."""
+    return dict(_summary(actions))

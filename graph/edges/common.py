@@ -164,34 +164,52 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
-class ActionSpec:
-    """One candidate action and the ARN it is evaluated against."""
+class ActionGroup:
+    """Candidate actions evaluated against one ARN: a subset (bit mask) of a catalogue."""
 
-    action: str
+    names: tuple[str, ...]
+    """The catalogue (shared by every group of a resource type), sorted."""
     resource: str
+    """The ARN the actions are evaluated on (a bucket, `bucket/*`, `bucket/prefix*`, a role...)."""
+    mask: int
+    """Bit i set: `names[i]` is a candidate."""
     scope: str | None = None
+    """S3 key prefix this group stands for (None: the whole resource)."""
+
+    @classmethod
+    def single(cls, action: str, resource: str) -> ActionGroup:
+        """One action on one ARN."""
+        return cls((action,), resource, 1)
+
+
+@lru_cache(maxsize=65536)
+def _statement_masks(text: str, names: tuple[str, ...]) -> tuple[tuple[int, bool, int], ...]:
+    """(statement index, is Allow, bit mask of the catalogue actions its Action element covers)."""
+    masks = []
+    for shape in statement_shapes(text):
+        mask = 0
+        for bit, name in enumerate(names):
+            if statement_covers_action(shape, name):
+                mask |= 1 << bit
+        if mask:
+            masks.append((shape.index, shape.allows, mask))
+    return tuple(masks)
 
 
 @lru_cache(maxsize=262144)
-def _covering(text: str, action: str, resource: str) -> tuple[int, ...]:
-    """Indexes of the statements of a policy that cover `action` and may apply to `resource`."""
-    return tuple(shape.index for shape in statement_shapes(text)
-                 if statement_covers_action(shape, action) and statement_may_match_resource(shape, resource))
-
-
-@lru_cache(maxsize=262144)
-def _allow_indexes(text: str) -> frozenset[int]:
-    return frozenset(shape.index for shape in statement_shapes(text) if shape.allows)
+def _relevant(text: str, resource: str) -> frozenset[int]:
+    """Statements of a policy whose Resource element may apply to `resource`."""
+    return frozenset(shape.index for shape in statement_shapes(text) if statement_may_match_resource(shape, resource))
 
 
 def _flat(levels: Levels | None) -> tuple[LoadedPolicy, ...]:
     return tuple(policy for level in levels or () for policy in level)
 
 
-def _request(caller: Caller, target: Target, spec: ActionSpec) -> Request:
+def _request(caller: Caller, target: Target, action: str, resource: str) -> Request:
     context = caller.context.merged(target.context)
     return Request(
-        principal=caller.principal, action=spec.action, resource=spec.resource, resource_account=target.account,
+        principal=caller.principal, action=action, resource=resource, resource_account=target.account,
         identity_policies=tuple(p.policy for p in caller.identity),
         permission_boundary=caller.boundary.policy if caller.boundary else None,
         resource_policy=target.policy.policy if target.policy else None,
@@ -229,53 +247,59 @@ def _grants(target: Target, result: Result) -> tuple[Grant, ...]:
     return tuple(sorted(grants, key=lambda g: (g.policy, g.statement)))
 
 
-def evaluate_pair(caller: Caller, target: Target, specs: Sequence[ActionSpec]) -> list[EdgeSpec]:
+def _classes(group: ActionGroup, policies: list[LoadedPolicy], capable: int) -> list[int]:
+    """Split the group's actions into classes covered by the same statements; keep the grantable ones.
+
+    `policies[:capable]` are the policies that can grant (identity and resource policies); a
+    class that none of their Allow statements covers can only be an implicit deny.
+    """
+    classes = [group.mask]
+    grantable = 0
+    for position, loaded in enumerate(policies):
+        relevant = _relevant(loaded.text, group.resource)
+        for index, is_allow, mask in _statement_masks(loaded.text, group.names):
+            covered = mask & group.mask
+            if not covered or index not in relevant:
+                continue
+            if is_allow and position < capable:
+                grantable |= covered
+            classes = [part for cls in classes for part in (cls & covered, cls & ~covered) if part]
+    return [cls for cls in classes if cls & grantable]
+
+
+def _names(group: ActionGroup, mask: int) -> list[str]:
+    return [name for bit, name in enumerate(group.names) if mask >> bit & 1]
+
+
+def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup]) -> list[EdgeSpec]:
     """The edges from `caller` to `target`: one per distinct outcome, each with its actions.
 
     Args:
         caller: the identity side.
         target: the resource side.
-        specs: candidate actions with the ARN each is evaluated against.
+        groups: candidate actions with the ARN each group is evaluated against.
 
     Returns:
         Edges for the actions the evaluator allows or allows conditionally; prefix-scoped S3
         edges only carry actions not already allowed on the whole bucket.
     """
-    in_request: list[LoadedPolicy] = list(caller.identity)
-    grant_capable = len(in_request)
-    if target.policy is not None:
-        in_request.append(target.policy)
-    others = [caller.boundary] if caller.boundary else []
-    others += list(_flat(caller.scps)) + list(_flat(target.rcps))
-    capable = in_request[:]
-    all_policies = in_request + others
-    del grant_capable
-
-    classes: dict[tuple[object, ...], list[ActionSpec]] = {}
-    for spec in specs:
-        action = spec.action.lower()
-        signature: list[tuple[int, tuple[int, ...]]] = []
-        grants_something = False
-        for position, loaded in enumerate(all_policies):
-            covered = _covering(loaded.text, action, spec.resource)
-            if covered:
-                signature.append((position, covered))
-                if position < len(capable) and not _allow_indexes(loaded.text).isdisjoint(covered):
-                    grants_something = True
-        if grants_something:
-            classes.setdefault((spec.resource, spec.scope, tuple(signature)), []).append(spec)
+    policies: list[LoadedPolicy] = list(caller.identity) + ([target.policy] if target.policy else [])
+    capable = len(policies)
+    policies += ([caller.boundary] if caller.boundary else []) + list(_flat(caller.scps)) + list(_flat(target.rcps))
 
     outcomes: dict[tuple[object, ...], list[str]] = {}
-    for members in classes.values():
-        representative = members[0]
-        result = evaluate(_request(caller, target, representative))
-        if result.decision not in (Decision.ALLOWED, Decision.CONDITIONAL):
-            continue
-        status = Status.ALLOWED if result.decision == Decision.ALLOWED else Status.CONDITIONAL
-        for spec in members:
-            key = (_edge_kind(caller, target, spec.action, result), status, tuple(result.conditions),
-                   tuple(result.deny_conditions), _grants(target, result), spec.scope, bool(result.contested))
-            outcomes.setdefault(key, []).append(spec.action)
+    for group in groups:
+        for cls in _classes(group, policies, capable):
+            representative = group.names[(cls & -cls).bit_length() - 1]
+            result = evaluate(_request(caller, target, representative, group.resource))
+            if result.decision not in (Decision.ALLOWED, Decision.CONDITIONAL):
+                continue
+            status = Status.ALLOWED if result.decision == Decision.ALLOWED else Status.CONDITIONAL
+            grants = _grants(target, result)
+            for name in _names(group, cls):
+                key = (_edge_kind(caller, target, name, result), status, tuple(result.conditions),
+                       tuple(result.deny_conditions), grants, group.scope, bool(result.contested))
+                outcomes.setdefault(key, []).append(name)
 
     whole = {action for key, actions in outcomes.items() if key[5] is None for action in actions}
     chained = caller.kind is NodeKind.ROLE and target.policy_kind is PolicyKind.TRUST

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from graph import context
 from graph.edges.catalog import ActionTarget, actions_for, modelled, service_of
 from graph.edges.common import (
-    ActionSpec,
+    ActionGroup,
     Caller,
     EdgeSpec,
     PolicyKind,
@@ -42,19 +42,20 @@ def resource_target(resource: Resource, principals: PrincipalIndex) -> Target:
     )
 
 
-def action_specs(resource: Resource, caller: Caller, target: Target) -> list[ActionSpec]:
+def action_groups(resource: Resource, caller: Caller, target: Target) -> list[ActionGroup]:
     """The candidate actions on `resource` (objects of a bucket at each scope a policy names)."""
-    specs = []
-    texts = [p.text for p in caller.identity] + ([target.policy.text] if target.policy else [])
-    prefixes = sorted({prefix for text in texts for shape in statement_shapes(text)
-                       for prefix in object_prefixes(shape, resource.arn)})
-    for action in actions_for(resource.type):
-        if action.target is ActionTarget.RESOURCE:
-            specs.append(ActionSpec(action.name, resource.arn))
-            continue
-        specs.append(ActionSpec(action.name, f"{resource.arn}/*"))
-        specs.extend(ActionSpec(action.name, f"{resource.arn}/{prefix}*", prefix) for prefix in prefixes)
-    return specs
+    catalogue = actions_for(resource.type)
+    names = tuple(action.name for action in catalogue)
+    own = sum(1 << bit for bit, action in enumerate(catalogue) if action.target is ActionTarget.RESOURCE)
+    objects = sum(1 << bit for bit, action in enumerate(catalogue) if action.target is ActionTarget.OBJECT)
+    groups = [ActionGroup(names, resource.arn, own)] if own else []
+    if objects:
+        texts = [p.text for p in caller.identity] + ([target.policy.text] if target.policy else [])
+        prefixes = sorted({prefix for text in texts for shape in statement_shapes(text)
+                           for prefix in object_prefixes(shape, resource.arn)})
+        groups.append(ActionGroup(names, f"{resource.arn}/*", objects))
+        groups.extend(ActionGroup(names, f"{resource.arn}/{prefix}*", objects, prefix) for prefix in prefixes)
+    return groups
 
 
 def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -> Iterator[EdgeSpec]:
@@ -76,4 +77,4 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -
                 if (caller.node, caller.principal) in seen:
                     continue
                 seen.add((caller.node, caller.principal))
-                yield from evaluate_pair(caller, target, action_specs(resource, caller, target))
+                yield from evaluate_pair(caller, target, action_groups(resource, caller, target))
