@@ -1,0 +1,155 @@
+"""`xpath-tui findings`: risky trusts and grants (SPEC section 6), as a table, JSON or SARIF 2.1.0.
+
+The table lists findings worst first, then a one-line summary of the external-access report
+(`--external` lists every role and resource reachable from outside the organization, with the
+outsider and the path in). `--json` always carries the full external-access report. `--fail-on S`
+exits 1 when a finding of severity S or worse exists (a CI gate); `--min-severity` only hides rows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from graph.errors import ExitCode
+from graph.findings.model import Severity
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from graph.external import ExternalAccessReport
+    from graph.findings import FindingsReport
+
+_SEVERITIES = [severity.value for severity in Severity]
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_STYLES = {Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow", Severity.LOW: "cyan",
+           Severity.INFO: "dim"}
+
+
+def parse_accounts(text: str | None) -> frozenset[str]:
+    """`--trusted-accounts 111111111111,222222222222` as a set; raises click.BadParameter on a bad id."""
+    if not text:
+        return frozenset()
+    accounts = [part.strip() for part in text.split(",") if part.strip()]
+    for account in accounts:
+        if not _ACCOUNT_ID.match(account):
+            raise click.BadParameter(f"{account!r} is not a 12-digit account id", param_hint="'--trusted-accounts'")
+    return frozenset(accounts)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("xpath-tui")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0+source"
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+
+
+def _print_findings(report: FindingsReport, console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    if not report.findings:
+        console.print("No findings.")
+    else:
+        table = Table(title=f"{len(report.findings)} finding(s)", show_lines=True, expand=False)
+        for column in ("severity", "check", "finding", "proof", "fix"):
+            table.add_column(column, overflow="fold")
+        for finding in report.findings:
+            table.add_row(Text(finding.severity.value, style=_STYLES[finding.severity]), finding.check_id,
+                          Text(f"{finding.title}\n{finding.arn}"), finding.proof(), finding.remediation)
+        console.print(table)
+    for note in report.notes:
+        console.print(f"note: {note}", style="dim")
+
+
+def _print_external(external: ExternalAccessReport, console: Console, listed: bool) -> None:
+    from rich.table import Table
+
+    targets = external.targets()
+    console.print(f"External access: {len(targets)} role(s) and resource(s) reachable from outside the organization "
+                  f"by {len({e.outsider for e in external.entries})} outsider(s)"
+                  + ("" if listed or not targets else " (--external lists them)"))
+    if not listed or not external.entries:
+        return
+    table = Table(show_lines=True)
+    for column in ("target", "outsider", "status", "path in"):
+        table.add_column(column, overflow="fold")
+    for entry in external.entries:
+        path = " → ".join([entry.path.hops[0].source, *(f"[{hop.kind}] {hop.target}" for hop in entry.path.hops)])
+        conditions = "; ".join(c.describe() for c in entry.path.conditions)
+        status = f"{entry.path.status}" + (f"\nneeds {conditions}" if conditions else "")
+        table.add_row(entry.target, f"{entry.outsider}\n({entry.outsider_kind.value})", status, path)
+    console.print(table)
+
+
+@click.command(name="findings")
+@click.option("--snapshot", "snapshot_path", type=click.Path(dir_okay=False), default=None,
+              help="Snapshot to read (.json or .json.gz); the embedded demo organization by default.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings and the external-access report as JSON.")
+@click.option("--sarif", "sarif_target", metavar="FILE|-", default=None,
+              help="Write the findings as SARIF 2.1.0 to FILE, or to stdout with '-'.")
+@click.option("--min-severity", type=click.Choice(_SEVERITIES, case_sensitive=False), default="info",
+              show_default=True, help="Hide findings below this severity.")
+@click.option("--trusted-accounts", metavar="ID,...", default=None,
+              help="Accounts outside the organization to treat as inside (your own or vouched-for vendors).")
+@click.option("--max-chain", type=click.IntRange(1, 20), default=2, show_default=True,
+              help="Longest role chain (assume-role hops) not reported.")
+@click.option("--external", "list_external", is_flag=True,
+              help="List every role and resource reachable from outside the organization (table output).")
+@click.option("--fail-on", type=click.Choice(_SEVERITIES, case_sensitive=False), default=None,
+              help="Exit 1 when a finding of this severity or worse exists.")
+@click.pass_context
+def findings(ctx: click.Context, snapshot_path: str | None, as_json: bool, sarif_target: str | None,
+             min_severity: str, trusted_accounts: str | None, max_chain: int, list_external: bool,
+             fail_on: str | None) -> None:
+    """Risky trusts and grants: trusts to "*" or outside accounts without an external ID, public resource
+    policies, confused-deputy service grants, NotPrincipal, OIDC without sub, dangling principals, long
+    role chains; and everything reachable from outside the organization."""
+    if as_json and sarif_target == "-":
+        raise click.UsageError("--json and --sarif - both write to stdout; choose one")
+    trusted = parse_accounts(trusted_accounts)
+    from graph.findings import FindingsSettings, run_findings
+    from tui.options import load_snapshot_or_demo
+
+    path = snapshot_path or (ctx.obj or {}).get("snapshot")
+    snapshot = load_snapshot_or_demo(path)
+    report = run_findings(snapshot, FindingsSettings(trusted_accounts=trusted, max_chain=max_chain))
+    shown = report.at_least(Severity.parse(min_severity))
+    if sarif_target is not None:
+        from graph.sarif import to_sarif
+
+        log = json.dumps(to_sarif(shown, tool_version=_version(), artifact_uri=Path(path).as_posix() if path else None),
+                         indent=2) + "\n"
+        if sarif_target == "-":
+            sys.stdout.write(log)
+        else:
+            try:
+                Path(sarif_target).write_text(log, encoding="utf-8")
+            except OSError as error:
+                raise click.BadParameter(f"{sarif_target}: cannot write ({error.strerror})",
+                                         param_hint="'--sarif'") from None
+    if as_json:
+        sys.stdout.write(json.dumps(shown.to_json(), indent=2) + "\n")
+    elif sarif_target != "-":
+        console = _console()
+        _print_findings(shown, console)
+        if shown.external is not None:
+            _print_external(shown.external, console, list_external)
+    if fail_on is not None:
+        gate = Severity.parse(fail_on)
+        if any(finding.severity.at_least(gate) for finding in report.findings):
+            click.echo(f"xpath-tui: findings of severity {gate.value} or worse: failing (--fail-on)", err=True)
+            ctx.exit(ExitCode.GATE)
