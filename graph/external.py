@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from graph.build import AccessGraph
+from graph.findings.context import home_accounts
 from graph.query import AccessPath, reach
 
 
@@ -81,17 +82,9 @@ class ExternalAccessReport:
                 "entries": [entry.to_json() for entry in self.entries]}
 
 
-def home_accounts(ag: AccessGraph) -> frozenset[str]:
-    """The organization's accounts, or without organization data the collected accounts."""
-    organization = ag.snapshot.organization
-    if organization is not None:
-        return frozenset({organization.management_account_id, *(account.id for account in organization.accounts)})
-    return frozenset(account.id for account in ag.snapshot.accounts)
-
-
 def outsiders(ag: AccessGraph, trusted_accounts: frozenset[str] = frozenset()) -> list[tuple[str, OutsiderKind]]:
     """The graph's source nodes that stand for someone outside the organization."""
-    home = home_accounts(ag) | trusted_accounts
+    home = home_accounts(ag.snapshot) | trusted_accounts
     found: list[tuple[str, OutsiderKind]] = []
     for node, data in sorted(ag.graph.nodes(data=True)):
         kind = data.get("kind")
@@ -116,7 +109,7 @@ def external_access(ag: AccessGraph, *, trusted_accounts: frozenset[str] = froze
     Returns:
         The report, one entry per (target, outsider).
     """
-    home = home_accounts(ag) | trusted_accounts
+    home = home_accounts(ag.snapshot) | trusted_accounts
     sources = outsiders(ag, trusted_accounts)
     entries: list[ExternalAccess] = []
     for source, kind in sources:

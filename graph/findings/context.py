@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from graph.build import AccessGraph
 
 
+def home_accounts(snapshot: Snapshot) -> frozenset[str]:
+    """The accounts that count as "ours": the organization's, or without org data the collected ones."""
+    if snapshot.organization is not None:
+        org = snapshot.organization
+        return frozenset({org.management_account_id, *(account.id for account in org.accounts)})
+    return frozenset(account.id for account in snapshot.accounts)
+
+
 @dataclass(frozen=True, slots=True)
 class PolicySite:
     """One trust or resource policy and what it protects."""
@@ -55,11 +63,8 @@ class CheckContext:
 
     @cached_property
     def home_accounts(self) -> frozenset[str]:
-        """The accounts that count as "ours": the organization's, or without org data the collected ones."""
-        if self.snapshot.organization is not None:
-            org = self.snapshot.organization
-            return frozenset({org.management_account_id, *(account.id for account in org.accounts)})
-        return self.collected_accounts
+        """The accounts that count as "ours" (see `home_accounts`)."""
+        return home_accounts(self.snapshot)
 
     def is_outside(self, account_id: str) -> bool:
         """Whether an account is outside the organization and not vouched for with `--trusted-accounts`."""
