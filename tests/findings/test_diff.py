@@ -13,8 +13,9 @@ GRANT = {"Sid": "DevRead", "Effect": "Allow", "Principal": {"AWS": DEV}, "Action
 KEEP = {"Sid": "Keep", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{DATA}:root"},
         "Action": "s3:ListBucket", "Resource": BUCKET}
 VENDOR_ROLE = role(DATA, "VendorNoExternalId", policy(assume({"AWS": VENDOR})))
-READER = User(f"arn:aws:iam::{DEV}:user/reader", "reader", DEV, inline_policies=(InlinePolicy("read", PolicyDocument.from_dict(
-    policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}))),))
+READ_ANY = InlinePolicy("read", PolicyDocument.from_dict(policy({"Effect": "Allow", "Action": "s3:GetObject",
+                                                                 "Resource": "*"})))
+READER = User(f"arn:aws:iam::{DEV}:user/reader", "reader", DEV, inline_policies=(READ_ANY,))
 """A principal of DEV whose identity policy allows s3:GetObject: across accounts both sides must allow."""
 
 

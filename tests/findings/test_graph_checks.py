@@ -74,4 +74,5 @@ def test_public_bucket_is_external_and_member_grant_is_not(build):
         {"Effect": "Allow", "Principal": {"AWS": DEV}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::inner/*"}))
     report = run_findings(build(resources=[public, internal]))
     assert report.external is not None
-    assert [(e.target, e.outsider_kind) for e in report.external.entries] == [("arn:aws:s3:::open", OutsiderKind.PUBLIC)]
+    found = [(e.target, e.outsider_kind) for e in report.external.entries]
+    assert found == [("arn:aws:s3:::open", OutsiderKind.PUBLIC)]

@@ -149,7 +149,8 @@ def test_principal_arn_allow_list_naming_a_missing_role(findings):
 
 def test_principal_arn_allow_list_naming_an_existing_role(findings):
     present = role(DEV, "Present", policy(assume({"AWS": DEV})), path="/team/")
-    document = policy(allow("*", condition={"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{DEV}:role/team/Present"}}))
+    named = f"arn:aws:iam::{DEV}:role/team/Present"
+    document = policy(allow("*", condition={"ArnEquals": {"aws:PrincipalArn": named}}))
     assert findings("XPT-PRIN-003", roles=[present], resources=bucket(document)) == []
 
 
