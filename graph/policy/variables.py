@@ -35,10 +35,13 @@ class Template:
 
     literals: tuple[str, ...]
     variables: tuple[Variable, ...]
+    has_specials: bool = False
+    """Whether `${*}`, `${?}` or `${$}` appeared (the literals then hold escapes)."""
 
     @property
     def is_plain(self) -> bool:
-        return not self.variables
+        """Whether the text can be used as written (no variables, no special forms)."""
+        return not self.variables and not self.has_specials
 
 
 def escape_literal(value: str) -> str:
@@ -59,12 +62,14 @@ def parse_template(text: str, variables_enabled: bool) -> Template:
     variables: list[Variable] = []
     current: list[str] = []
     position = 0
+    has_specials = False
     for found in _VARIABLE.finditer(text):
         current.append(text[position:found.start()])
         position = found.end()
         inner = found.group(1)
         if inner in _SPECIAL:
             current.append(_SPECIAL[inner])
+            has_specials = True
             continue
         with_default = _DEFAULT.match(inner)
         variable = (Variable(with_default.group(1), with_default.group(2)) if with_default
@@ -74,4 +79,4 @@ def parse_template(text: str, variables_enabled: bool) -> Template:
         current = []
     current.append(text[position:])
     literals.append("".join(current))
-    return Template(tuple(literals), tuple(variables))
+    return Template(tuple(literals), tuple(variables), has_specials)

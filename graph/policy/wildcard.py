@@ -122,15 +122,17 @@ def resource_matches(pattern: str, arn: str) -> bool:
 
     ARNs are matched segment by segment (partition, service, region, account, resource),
     case-sensitively; `*` and `?` work inside each segment and `*` in the resource segment also
-    spans `/` and `:` (IAM Resource element reference). A pattern that is not an ARN (e.g. `"*"`)
-    is matched against the whole text.
+    spans `/` and `:` (IAM Resource element reference). A pattern with no colon (e.g. `"*"`) is
+    matched against the whole text; one with fewer than six segments matches its last segment
+    against the rest of the ARN.
     """
     if pattern == "*":
         return True
     pattern_parts = pattern.split(":", 5)
-    if len(pattern_parts) != 6:
+    if len(pattern_parts) == 1:
         return glob_matches(pattern, arn)
-    arn_parts = arn.split(":", 5)
-    if len(arn_parts) != 6:
+    # A pattern with fewer segments matches its last segment against the rest of the ARN.
+    arn_parts = arn.split(":", len(pattern_parts) - 1)
+    if len(arn_parts) != len(pattern_parts):
         return False
     return all(glob_matches(p, a) for p, a in zip(pattern_parts, arn_parts))
