@@ -99,6 +99,9 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
                 yield Button("Write", variant="primary", id="export-write")
                 yield Button("Cancel", id="export-cancel")
 
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self, event: RadioSet.Changed) -> None:
         chosen = AnswerFormat(str(event.pressed.id).removeprefix("fmt-"))

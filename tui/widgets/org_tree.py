@@ -11,6 +11,9 @@ from textual.widgets.tree import TreeNode
 from tui.catalog import Catalog, Ref, RefKind
 from tui.literal import literal
 
+SMALL_ORGANIZATION = 20
+"""Organizations with at most this many accounts open with every OU expanded."""
+
 FILTER_LIMIT = 300
 """At most this many matches are shown by a filter (the rest are counted)."""
 
@@ -67,13 +70,24 @@ class OrgTree(Tree[Ref]):
         if self.filter_text:
             self._build_filtered(catalog)
             return
+        small = catalog.counts().accounts <= SMALL_ORGANIZATION
         for ref in catalog.top_level():
             node = self._add(self.root, ref)
-            if ref.kind is RefKind.ROOT:
-                self._populate(node)
-                node.expand()
+            if ref.kind is RefKind.ROOT or small:
+                self._expand_units(node, deep=small)
         if self._outside:
-            self._add(self.root, Ref(RefKind.OUTSIDE, "outside"))
+            outside = self._add(self.root, Ref(RefKind.OUTSIDE, "outside"))
+            if small:
+                self._expand_units(outside, deep=False)
+
+    def _expand_units(self, node: TreeNode[Ref], *, deep: bool) -> None:
+        """Expands an organization unit (and, if `deep`, every unit below it) down to its accounts."""
+        self._populate(node)
+        node.expand()
+        if deep:
+            for child in node.children:
+                if child.data is not None and child.data.kind is RefKind.OU:
+                    self._expand_units(child, deep=True)
 
     def _label(self, ref: Ref) -> Text:
         catalog = self._catalog

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Group
+from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.widgets import Static
@@ -70,6 +71,13 @@ def format_policy(document: Any) -> FormattedPolicy:
 class PolicyView(Static):
     """Shows one policy document; `show` marks the statement that grants a hop."""
 
+    policy_title: str = ""
+    """The heading of the policy shown."""
+    formatted: FormattedPolicy | None = None
+    """The document as shown."""
+    highlighted: tuple[int, int] | None = None
+    """The (first, last) lines of the marked statement, if any."""
+
     def show(self, title: str, document: Any, *, statement: int | None = None, note: str = "") -> None:
         """Displays a policy.
 
@@ -80,14 +88,20 @@ class PolicyView(Static):
             note: A line shown under the heading (why this statement matters).
         """
         formatted = format_policy(document)
+        self.policy_title = title
+        self.formatted = formatted
+        self.highlighted = None
         highlight: set[int] = set()
         heading = Text.assemble(literal(title, "bold"))
         if statement is not None and 0 <= statement < len(formatted.statement_lines):
             first, last = formatted.statement_lines[statement]
             highlight = set(range(first, last + 1))
+            self.highlighted = (first, last)
             heading.append(f"  ◀ statement {statement} (lines {first}-{last})", style="bold yellow")
         syntax = Syntax(formatted.text, "json", theme="ansi_dark", line_numbers=True, word_wrap=True,
                         highlight_lines=highlight)
+        if highlight:
+            syntax.stylize_range(Style(bgcolor="#3a3000"), (min(highlight), 0), (max(highlight) + 1, 0))
         parts: list[Any] = [heading]
         if note:
             parts.append(literal(note, "italic"))
