@@ -295,11 +295,10 @@ def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup])
             if result.decision not in (Decision.ALLOWED, Decision.CONDITIONAL):
                 continue
             status = Status.ALLOWED if result.decision == Decision.ALLOWED else Status.CONDITIONAL
-            grants = _grants(target, result)
-            for name in _names(group, cls):
-                key = (_edge_kind(caller, target, name, result), status, tuple(result.conditions),
-                       tuple(result.deny_conditions), grants, group.scope, bool(result.contested))
-                outcomes.setdefault(key, []).append(name)
+            # the edge kind only depends on the action for trust policies, whose groups hold one action
+            key = (_edge_kind(caller, target, representative, result), status, tuple(result.conditions),
+                   tuple(result.deny_conditions), _grants(target, result), group.scope, bool(result.contested))
+            outcomes.setdefault(key, []).extend(_names(group, cls))
 
     whole = {action for key, actions in outcomes.items() if key[5] is None for action in actions}
     chained = caller.kind is NodeKind.ROLE and target.policy_kind is PolicyKind.TRUST

@@ -10,6 +10,7 @@ policy limits a grant to key prefixes, on each `bucket/prefix*`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from graph import context
 from graph.edges.catalog import ActionTarget, actions_for, modelled, service_of
@@ -42,12 +43,18 @@ def resource_target(resource: Resource, principals: PrincipalIndex) -> Target:
     )
 
 
-def action_groups(resource: Resource, caller: Caller, target: Target) -> list[ActionGroup]:
-    """The candidate actions on `resource` (objects of a bucket at each scope a policy names)."""
-    catalogue = actions_for(resource.type)
-    names = tuple(action.name for action in catalogue)
+@lru_cache(maxsize=64)
+def _catalogue_masks(resource_type: str) -> tuple[tuple[str, ...], int, int]:
+    """The catalogue of a type, and the bit masks of its own-ARN and object-level actions."""
+    catalogue = actions_for(resource_type)
     own = sum(1 << bit for bit, action in enumerate(catalogue) if action.target is ActionTarget.RESOURCE)
     objects = sum(1 << bit for bit, action in enumerate(catalogue) if action.target is ActionTarget.OBJECT)
+    return tuple(action.name for action in catalogue), own, objects
+
+
+def action_groups(resource: Resource, caller: Caller, target: Target) -> list[ActionGroup]:
+    """The candidate actions on `resource` (objects of a bucket at each scope a policy names)."""
+    names, own, objects = _catalogue_masks(resource.type)
     groups = [ActionGroup(names, resource.arn, own)] if own else []
     if objects:
         texts = [p.text for p in caller.identity] + ([target.policy.text] if target.policy else [])
