@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from graph.build import AccessGraph
 from graph.query import AccessPath, Hop, PathsResult, ReachResult, WhoCanResult
 
 _ARROWS = {
@@ -132,3 +133,11 @@ def print_reach(result: ReachResult) -> None:
     if not result.resources:
         console.print("nothing reachable")
     print_warnings(result.warnings)
+
+
+def load_access_graph(snapshot_path: str | None, group_snapshot: str | None) -> AccessGraph:
+    """The access graph of the snapshot a command was given (its own --snapshot, the group's, or the demo)."""
+    from graph.build import build_graph
+    from tui.options import load_snapshot_or_demo
+
+    return build_graph(load_snapshot_or_demo(snapshot_path or group_snapshot))
