@@ -464,8 +464,10 @@ def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Resu
     allow = _combine(kind, has_identity, same_account, rbp, identity, boundary, session, scp_ok, rcp_ok)
     contested = False
     if session_direct and same_account:
+        # The contested reading (iam-simulate): a session-ARN grant is limited like a role-ARN grant.
         without = dict(rbp)
         without[Match.DIRECT] = _without(rbp[Match.DIRECT], session_direct)
+        without[Match.ROLE_ARN] = logic.any_of(rbp.get(Match.ROLE_ARN, logic.FALSE), session_direct)
         alternative = _combine(kind, has_identity, same_account, without, identity, boundary, session, scp_ok, rcp_ok)
         contested = (bool(alternative), logic.is_certain(alternative)) != (bool(allow), logic.is_certain(allow))
     return _result(evaluation.collected, allow, contested)
