@@ -39,7 +39,7 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -
         for role in account.roles:
             target = role_target(role, principals)
             callers = named_callers(target.policy.text if target.policy else "{}", principals, collected,
-                                    Scope("sts", role.arn), warnings, where=f"trust policy of {role.arn}")
+                                    Scope("sts", role.arn, role.account_id), warnings, where=f"trust policy of {role.arn}")
             seen: set[tuple[str, str]] = set()
             for caller in callers:
                 if (caller.node, caller.principal) in seen:

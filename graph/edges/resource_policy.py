@@ -31,6 +31,8 @@ class Scope:
 
     service: str
     arn: str
+    account: str
+    """The resource's (or role's) account: its own principals may need no identity Allow (SEMANTICS §2.2)."""
     with_children: bool = False
 
 
@@ -51,13 +53,11 @@ def named_callers(policy_text: str, principals: PrincipalIndex, collected: froze
         if not shape.allows:
             continue
         if shape.not_principal:  # Allow + NotPrincipal: everyone except the listed ones
-            found.append(public_caller())
-            found.extend(principals.everywhere(scope.service, scope.arn, with_children=scope.with_children))
+            found.extend(_everyone(principals, scope))
             continue
         for ref in shape.principals:
             if ref.kind == "public":
-                found.append(public_caller())
-                found.extend(principals.everywhere(scope.service, scope.arn, with_children=scope.with_children))
+                found.extend(_everyone(principals, scope))
             elif ref.kind == "service":
                 found.append(service_caller(ref.value))
             elif ref.kind == "federated":
@@ -65,6 +65,13 @@ def named_callers(policy_text: str, principals: PrincipalIndex, collected: froze
             elif ref.kind == "aws":
                 found.extend(_aws_principal(ref.value, principals, collected, scope, warnings, where))
     return found
+
+
+def _everyone(principals: PrincipalIndex, scope: Scope) -> list[Caller]:
+    """A `"*"` grant: the public node, every principal of the resource's own account (there the
+    grant works without an identity Allow), and elsewhere those whose identity policies could allow it."""
+    return [public_caller(), *principals.by_account.get(scope.account, ()),
+            *principals.everywhere(scope.service, scope.arn, with_children=scope.with_children)]
 
 
 def _aws_principal(value: str, principals: PrincipalIndex, collected: frozenset[str], scope: Scope,

@@ -73,7 +73,7 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -
             if not modelled(resource.type):
                 continue
             target = resource_target(resource, principals)
-            scope = Scope(service_of(resource.type) or "", resource.arn,
+            scope = Scope(service_of(resource.type) or "", resource.arn, resource.account_id,
                           with_children=resource.type == ResourceType.S3_BUCKET)
             callers = identity_callers(resource, principals, scope)
             if target.policy is not None:

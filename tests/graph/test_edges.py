@@ -265,3 +265,15 @@ def test_edge_kinds_filter_keeps_only_the_asked_kinds() -> None:
                              resources=(bucket(A, "data"),)))
     ag = build_graph(world, edge_kinds={"member"})
     assert {d["kind"] for _, _, d in ag.graph.edges(data=True)} == {"member"}
+
+
+def test_public_grant_admits_same_account_principals_without_identity_policy() -> None:
+    # SEMANTICS §2.2 ("*" row): in the resource's own account a "*" grant works without an identity Allow;
+    # across accounts the caller's identity policy must still allow (§2.3).
+    policy = grant("*", "s3:GetObject", f"{BUCKET}/*")
+    world = snapshot(account(A, roles=(role(A, "NoPolicies"),)),
+                     account(B, roles=(role(B, "Local"),), resources=(bucket(B, "data", policy),)), org=organization())
+    ag = build_graph(world)
+    assert actions(ag, role_arn(B, "Local"), BUCKET) == {"s3:GetObject"}
+    assert edges(ag, role_arn(A, "NoPolicies"), BUCKET) == []
+    assert edges(ag, "*", BUCKET)[0]["status"] == "allowed"
