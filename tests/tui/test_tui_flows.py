@@ -15,7 +15,7 @@ from tui.widgets.org_tree import OrgTree
 from tui.widgets.path_list import HopItem, PathItem, PathList
 from tui.widgets.policy_view import PolicyView
 from tui_story import A, BUCKET, EXTERNAL_ID, HOSTILE_NAME, VENDOR, VENDOR_ROLE, story_snapshot
-from conftest import SIZE, pane_text, settle, tree_lines
+from tui_helpers import SIZE, pane_text, settle, tree_lines
 
 
 async def _jump(app: XPathApp, pilot, query: str) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,8 @@ _MECHANISM_STYLE = {
     Mechanism.OTHER: "bold",
 }
 _SHOWN_ACTIONS = 4
+OPEN_PRINCIPALS = 30
+"""Who-can answers with at most this many principals open with every path shown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +138,7 @@ class PathList(Tree[HopItem | PathItem]):
         for entry in principals:
             groups.setdefault(entry.account or "", []).append(entry)
         number = 0
+        open_paths = len(principals) <= OPEN_PRINCIPALS
         for account, entries in groups.items():
             allowed = sum(1 for entry in entries if str(entry.path.status) == "allowed")
             if account:
@@ -156,7 +159,7 @@ class PathList(Tree[HopItem | PathItem]):
                 for sentence in conditions_in_words(entry.path.conditions):
                     label.append("   ⚠ ", style="bold yellow")
                     label.append_text(literal(sentence, "yellow"))
-                node = group.add(label, data=PathItem(number, entry.path))
+                node = group.add(label, data=PathItem(number, entry.path), expand=open_paths)
                 for position, hop in enumerate(entry.path.hops, start=1):
                     node.add_leaf(hop_label(catalog, hop), data=HopItem(number, position, hop))
 

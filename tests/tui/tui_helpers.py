@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 from rich.console import Console
@@ -34,7 +35,7 @@ def tree_lines(tree: Tree[object]) -> list[str]:
 
 def static_text(widget: Static) -> str:
     """What a Static shows, as plain text (rendered the way the terminal would)."""
-    console = Console(width=200, record=True, color_system=None, file=open("/dev/null", "w"))
+    console = Console(width=200, record=True, color_system=None, file=io.StringIO())
     console.print(widget.content)
     return console.export_text()
 
