@@ -166,10 +166,10 @@ def actions_for_resource_type(cloudformation_type: str) -> tuple[str, ...]:
     service, types = entry
     wanted = set(types)
     found = [f"{service}:{details['name']}" for details in _service_actions(service).values()
-             if wanted.intersection(resource["name"] for resource in details["resourceTypes"])]
+             if wanted.intersection(resource["name"].lower() for resource in details["resourceTypes"])]
     return tuple(sorted(found))
 
 
 def object_level(action: str) -> bool:
     """Whether an S3 action targets objects (`arn:aws:s3:::b/key`) rather than the bucket."""
-    return "object" in resource_types(action)
+    return "object" in (name.lower() for name in resource_types(action))
