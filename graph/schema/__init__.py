@@ -1,0 +1,106 @@
+"""The machine-checked form of snapshot format v1.
+
+`snapshot-v1.schema.json` (JSON Schema draft 2020-12, shipped as package data) fixes the structure:
+required fields and types. `checks` adds what a schema cannot say (policy shapes, ARNs that belong
+to the account holding them, duplicate ids, organization references). `graph.snapshot` runs both.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from graph.schema.gate import Check, compile_gate
+from graph.schema.problem import Problem, format_location, problem_at
+
+SCHEMA_FILE = "snapshot-v1.schema.json"
+
+__all__ = ["SCHEMA_FILE", "Problem", "format_location", "load_schema", "problem_at", "schema_problems"]
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema of snapshot format v1, read from the installed package."""
+    schema: dict[str, Any] = json.loads(files("graph.schema").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+    return schema
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    schema = load_schema()
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+@lru_cache(maxsize=1)
+def _gate() -> Check:
+    return compile_gate(load_schema())
+
+
+def schema_problems(document: Any) -> list[Problem]:
+    """Every place where the document breaks the schema (missing fields, wrong types, bad ids).
+
+    Args:
+        document: A decoded snapshot document.
+
+    Returns:
+        One problem per schema violation, in document order.
+    """
+    if _gate()(document):
+        return []
+    errors = sorted(_validator().iter_errors(document), key=lambda error: _sort_key(error.absolute_path))
+    return [problem_at(tuple(error.absolute_path), _message(error)) for error in errors]
+
+
+def _sort_key(path: Any) -> tuple[tuple[int, int, str], ...]:
+    return tuple((0, part, "") if isinstance(part, int) else (1, 0, str(part)) for part in path)
+
+
+def _message(error: ValidationError) -> str:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    instance = error.instance
+    match error.validator:
+        case "required":
+            missing = [name for name in error.validator_value if name not in instance]
+            return f"missing required field {missing[0]!r}" if missing else error.message
+        case "type":
+            expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            return f"must be {' or '.join(_ARTICLES.get(name, name) for name in expected)} (got {_type_name(instance)})"
+        case "enum":
+            choices = ", ".join(str(choice) for choice in error.validator_value)
+            return f"must be one of {choices} (got {instance!r})"
+        case "const":
+            return f"must be {error.validator_value!r} (got {instance!r})"
+        case "pattern":
+            return f"{instance!r} is not {schema.get('title', 'of the expected form')}"
+        case "minLength" | "minItems":
+            return "must not be empty"
+        case "minimum":
+            return f"must be at least {error.validator_value} (got {instance!r})"
+    return error.message
+
+
+_ARTICLES = {
+    "object": "an object", "array": "a list", "string": "a string", "integer": "an integer",
+    "number": "a number", "boolean": "true or false", "null": "null",
+}
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    return "object"

@@ -1,0 +1,211 @@
+"""Policy documents as snapshots hold them, and the light shape checks a snapshot needs.
+
+AWS hands policy documents over in three forms: JSON objects (the AWS CLI's output), JSON strings,
+and URL-encoded JSON strings (the raw `GetAccountAuthorizationDetails` API). These checks only make
+sure a document has the shape of an IAM policy; `graph.policy` parses and evaluates it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from enum import Enum
+from typing import Any
+from urllib.parse import unquote
+
+from graph.schema.problem import PathPart, Problem, problem_at
+
+_EFFECTS = frozenset({"Allow", "Deny"})
+_VERSIONS = frozenset({"2012-10-17", "2008-10-17"})
+_PRINCIPAL_KINDS = frozenset({"AWS", "Service", "Federated", "CanonicalUser"})
+_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+_ARN = re.compile(r"^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:([0-9]{12}|aws)?:.+$")
+_UNIQUE_ID = re.compile(r"^A[A-Z0-9]{15,127}$")
+"""IAM unique ids (AIDA..., AROA...): what AWS shows in a policy for a principal since deleted."""
+
+
+class DocumentKind(Enum):
+    """Where a policy document is attached; it decides which elements it must or must not have."""
+
+    IDENTITY = "identity"
+    """Inline, managed or boundary policy: no Principal."""
+    TRUST = "trust"
+    """A role's trust policy: a Principal is required."""
+    RESOURCE = "resource"
+    """A resource-based policy: a Principal is required."""
+    ORGANIZATION = "organization"
+    """An SCP or RCP."""
+
+
+class DocumentDecodeError(ValueError):
+    """A policy document string that is neither JSON nor URL-encoded JSON."""
+
+
+def decode_document(value: Any) -> Any:
+    """The policy document as a JSON value, whichever of the three forms it came in.
+
+    Args:
+        value: An object, a JSON string, or a URL-encoded JSON string.
+
+    Returns:
+        The decoded value (not necessarily an object: callers check the shape).
+
+    Raises:
+        DocumentDecodeError: A string that does not decode.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text.startswith(("{", "[")):
+        text = unquote(text)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DocumentDecodeError(f"policy document is a string that is not JSON nor URL-encoded JSON "
+                                  f"({error.msg} at character {error.pos})") from error
+
+
+def check_document(value: Any, path: tuple[PathPart, ...], kind: DocumentKind) -> list[Problem]:
+    """Every shape problem of one policy document.
+
+    Args:
+        value: The document as the snapshot holds it (object or string).
+        path: Its location in the snapshot.
+        kind: Where it is attached.
+
+    Returns:
+        The problems, empty when the document has the shape of an IAM policy.
+    """
+    try:
+        document = decode_document(value)
+    except DocumentDecodeError as error:
+        return [problem_at(path, str(error))]
+    if not isinstance(document, dict):
+        return [problem_at(path, f"policy document must be an object (got {_json_type(document)})")]
+    problems: list[Problem] = []
+    version = document.get("Version")
+    if version is not None and version not in _VERSIONS:
+        problems.append(problem_at((*path, "Version"), f"Version must be 2012-10-17 or 2008-10-17 (got {version!r})"))
+    if "Statement" not in document:
+        return [*problems, problem_at(path, "policy document has no Statement")]
+    statements = document["Statement"]
+    if isinstance(statements, dict):
+        problems += _check_statement(statements, (*path, "Statement"), kind)
+    elif isinstance(statements, list):
+        for index, statement in enumerate(statements):
+            problems += _check_statement(statement, (*path, "Statement", index), kind)
+    else:
+        problems.append(problem_at((*path, "Statement"), "Statement must be an object or a list of objects "
+                                                         f"(got {_json_type(statements)})"))
+    return problems
+
+
+def _check_statement(statement: Any, path: tuple[PathPart, ...], kind: DocumentKind) -> list[Problem]:
+    if not isinstance(statement, dict):
+        return [problem_at(path, f"statement must be an object (got {_json_type(statement)})")]
+    problems: list[Problem] = []
+    if "Effect" not in statement:
+        problems.append(problem_at(path, "statement has no Effect (must be Allow or Deny)"))
+    elif statement["Effect"] not in _EFFECTS:
+        problems.append(problem_at(path, f"Effect must be Allow or Deny (got {statement['Effect']!r})"))
+    if "Sid" in statement and not isinstance(statement["Sid"], str):
+        problems.append(problem_at((*path, "Sid"), f"Sid must be a string (got {_json_type(statement['Sid'])})"))
+    problems += _check_pair(statement, path, "Action", "NotAction", required=True)
+    problems += _check_pair(statement, path, "Resource", "NotResource", required=False)
+    problems += _check_principals(statement, path, kind)
+    if "Condition" in statement:
+        problems += _check_condition(statement["Condition"], (*path, "Condition"))
+    return problems
+
+
+def _check_pair(statement: dict[str, Any], path: tuple[PathPart, ...], name: str, negated: str, *,
+                required: bool) -> list[Problem]:
+    present = [key for key in (name, negated) if key in statement]
+    if len(present) == 2:
+        return [problem_at(path, f"statement has both {name} and {negated} (only one is allowed)")]
+    if not present:
+        return [problem_at(path, f"statement has neither {name} nor {negated}")] if required else []
+    key = present[0]
+    if not _is_string_or_strings(statement[key]):
+        return [problem_at((*path, key), f"{key} must be a string or a list of strings "
+                                         f"(got {_json_type(statement[key])})")]
+    return []
+
+
+def _check_principals(statement: dict[str, Any], path: tuple[PathPart, ...], kind: DocumentKind) -> list[Problem]:
+    present = [key for key in ("Principal", "NotPrincipal") if key in statement]
+    if kind is DocumentKind.IDENTITY and present:
+        return [problem_at((*path, present[0]), f"an identity policy cannot have {present[0]}")]
+    if len(present) == 2:
+        return [problem_at(path, "statement has both Principal and NotPrincipal (only one is allowed)")]
+    if not present:
+        if kind in (DocumentKind.TRUST, DocumentKind.RESOURCE):
+            return [problem_at(path, "statement has neither Principal nor NotPrincipal")]
+        return []
+    key = present[0]
+    return _check_principal_value(statement[key], (*path, key))
+
+
+def _check_principal_value(value: Any, path: tuple[PathPart, ...]) -> list[Problem]:
+    if value == "*":
+        return []
+    if not isinstance(value, dict) or not value:
+        return [problem_at(path, 'Principal must be "*" or an object with AWS, Service, Federated or '
+                                 f"CanonicalUser (got {_describe(value)})")]
+    problems: list[Problem] = []
+    for principal_kind, names in value.items():
+        where = (*path, principal_kind)
+        if principal_kind not in _PRINCIPAL_KINDS:
+            problems.append(problem_at(where, f"unknown principal type {principal_kind!r} "
+                                              "(must be AWS, Service, Federated or CanonicalUser)"))
+        elif not _is_string_or_strings(names):
+            problems.append(problem_at(where, f"{principal_kind} principals must be a string or a list of "
+                                              f"strings (got {_json_type(names)})"))
+        elif principal_kind == "AWS":
+            for name in [names] if isinstance(names, str) else names:
+                if not (name == "*" or _ACCOUNT_ID.match(name) or _ARN.match(name) or _UNIQUE_ID.match(name)):
+                    problems.append(problem_at(where, f"AWS principal {name!r} is not \"*\", a 12-digit account "
+                                                      "id or an ARN"))
+    return problems
+
+
+def _check_condition(condition: Any, path: tuple[PathPart, ...]) -> list[Problem]:
+    if not isinstance(condition, dict):
+        return [problem_at(path, f"Condition must be an object of operators (got {_json_type(condition)})")]
+    problems: list[Problem] = []
+    for operator, keys in condition.items():
+        if not isinstance(keys, dict):
+            problems.append(problem_at((*path, operator), f"condition operator {operator} must map keys to values "
+                                                          f"(got {_json_type(keys)})"))
+            continue
+        for key, values in keys.items():
+            scalars = values if isinstance(values, list) else [values]
+            if not all(isinstance(item, str | int | float | bool) for item in scalars):
+                problems.append(problem_at((*path, operator, key), "condition values must be strings, numbers or "
+                                                                   "booleans, or a list of them"))
+    return problems
+
+
+def _is_string_or_strings(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    return isinstance(value, list) and bool(value) and all(isinstance(item, str) for item in value)
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 40 else f"{_json_type(value)} {text[:37]}..."
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    return "object"

@@ -1,0 +1,372 @@
+"""Reading, checking and writing snapshots (format v1, SPEC section 3).
+
+This is the one place that turns raw snapshot JSON into the typed model of `graph.model` and
+back. Reading always validates first (`graph.schema`: the JSON Schema plus semantic checks), so
+every model object comes from a document known to be well formed, and bad input fails with the
+location of the first problem instead of a traceback deep inside the evaluator.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+from graph.errors import SnapshotError
+from graph.model import (
+    Account, CollectionError, Group, IdentityProvider, InlinePolicy, ManagedPolicy, Organization, OrganizationalUnit,
+    OrgAccount, OrgPolicy, OrgPolicyType, OrgRoot, PolicyDocument, Properties, Resource, Role, Snapshot, Tags, User,
+)
+from graph.schema import Problem, schema_problems
+from graph.schema.checks import default_version_index, semantic_problems
+from graph.schema.documents import decode_document
+
+FORMAT = "xpath-snapshot"
+VERSION = 1
+_GZIP_MAGIC = b"\x1f\x8b"
+
+__all__ = ["FORMAT", "VERSION", "Problem", "load_snapshot", "parse_snapshot", "read_document", "save_snapshot",
+           "snapshot_to_dict", "validate_snapshot"]
+
+
+def read_document(path: str | Path) -> Any:
+    """The decoded JSON of a `.json` or `.json.gz` file (gzip is recognised by its magic bytes too).
+
+    Args:
+        path: The file.
+
+    Returns:
+        The decoded JSON value, not yet checked.
+
+    Raises:
+        SnapshotError: The file cannot be read, is a truncated or corrupt gzip, or is not JSON.
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise SnapshotError(f"cannot read the file: {error.strerror or error}", location=name) from error
+    if data.startswith(_GZIP_MAGIC):
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, OSError, zlib.error) as error:
+            raise SnapshotError(f"truncated or corrupt gzip file ({error})", location=name) from error
+    elif name.endswith(".gz"):
+        raise SnapshotError("the name ends in .gz but the file is not gzip-compressed", location=name)
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as error:
+        raise SnapshotError(f"not UTF-8 text (byte {error.start})", location=name) from error
+    except json.JSONDecodeError as error:
+        raise SnapshotError(f"not valid JSON: {error.msg}",
+                            location=f"{name}, line {error.lineno} column {error.colno}") from error
+
+
+def validate_snapshot(raw_or_path: Any) -> list[Problem]:
+    """Every problem of a snapshot, each with its location; empty when the snapshot is valid.
+
+    Args:
+        raw_or_path: A decoded document, or the path (`str` or `Path`) of a `.json` / `.json.gz` file.
+
+    Returns:
+        The problems in document order. A file that cannot be decoded, and a document of another
+        format or version, give a single problem (nothing else can be checked).
+    """
+    if isinstance(raw_or_path, str | Path):
+        try:
+            raw = read_document(raw_or_path)
+        except SnapshotError as error:
+            return [Problem(error.location or str(raw_or_path), error.message)]
+    else:
+        raw = raw_or_path
+    header = _header_problems(raw)
+    if header:
+        return header
+    problems = schema_problems(raw) + semantic_problems(raw)
+    return sorted(problems, key=lambda problem: _natural_key(problem.location))
+
+
+def load_snapshot(path: str | Path) -> Snapshot:
+    """Reads, checks and models a snapshot file.
+
+    Args:
+        path: A `.json` or `.json.gz` snapshot.
+
+    Returns:
+        The immutable snapshot model.
+
+    Raises:
+        SnapshotError: The file is unreadable or invalid; names the first problem and how many more.
+    """
+    return parse_snapshot(read_document(path), origin=str(path))
+
+
+def parse_snapshot(raw: Any, *, origin: str = "<snapshot>") -> Snapshot:
+    """Checks and models an already-decoded snapshot document.
+
+    Args:
+        raw: The decoded JSON document.
+        origin: Where it came from (a file name), used in error locations.
+
+    Returns:
+        The immutable snapshot model.
+
+    Raises:
+        SnapshotError: The document is invalid; names the first problem and how many more.
+    """
+    problems = validate_snapshot(raw)
+    if problems:
+        first = problems[0]
+        more = len(problems) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''}; `xpath-tui validate` lists them all)" \
+            if more else ""
+        raise SnapshotError(first.message + suffix, location=f"{origin}: {first.location}")
+    organization = raw.get("organization")
+    return Snapshot(
+        collected_at=raw["collected_at"],
+        source=raw["source"],
+        organization=_organization(organization) if organization is not None else None,
+        accounts=tuple(_account(account) for account in raw["accounts"]),
+        version=raw["version"],
+    )
+
+
+def _header_problems(raw: Any) -> list[Problem]:
+    if not isinstance(raw, dict):
+        return [Problem("<document>", "a snapshot must be a JSON object")]
+    problems = []
+    if raw.get("format") != FORMAT:
+        problems.append(Problem("format", f"not an xpath-tui snapshot: format must be {FORMAT!r} "
+                                          f"(got {raw.get('format')!r})"))
+    version = raw.get("version")
+    if version != VERSION or isinstance(version, bool):
+        problems.append(Problem("version", f"unsupported snapshot version {version!r} "
+                                           f"(this xpath-tui reads version {VERSION})"))
+    return problems
+
+
+def _natural_key(location: str) -> tuple[Any, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", location))
+
+
+# --- reading: validated raw JSON -> model -------------------------------------------------------
+
+def _document(value: Any) -> PolicyDocument:
+    return PolicyDocument.from_dict(decode_document(value))
+
+
+def _tags(entries: list[dict[str, str]] | None) -> Tags:
+    return tuple(sorted((entry["Key"], entry["Value"]) for entry in entries or ()))
+
+
+def _inline(entries: list[dict[str, Any]] | None) -> tuple[InlinePolicy, ...]:
+    return tuple(InlinePolicy(entry["PolicyName"], _document(entry["PolicyDocument"])) for entry in entries or ())
+
+
+def _attached(entries: list[dict[str, Any]] | None) -> tuple[str, ...]:
+    return tuple(entry["PolicyArn"] for entry in entries or ())
+
+
+def _boundary(entry: dict[str, Any]) -> str | None:
+    boundary = entry.get("PermissionsBoundary")
+    return boundary["PermissionsBoundaryArn"] if boundary else None
+
+
+def _account(raw: dict[str, Any]) -> Account:
+    account_id: str = raw["id"]
+    details = raw.get("authorization_details") or {}
+    users = tuple(User(
+        arn=entry["Arn"], name=entry["UserName"], account_id=account_id, path=entry.get("Path", "/"),
+        user_id=entry.get("UserId"), inline_policies=_inline(entry.get("UserPolicyList")),
+        managed_policy_arns=_attached(entry.get("AttachedManagedPolicies")),
+        group_names=tuple(entry.get("GroupList") or ()), permissions_boundary_arn=_boundary(entry),
+        tags=_tags(entry.get("Tags")),
+    ) for entry in details.get("UserDetailList") or ())
+    groups = tuple(Group(
+        arn=entry["Arn"], name=entry["GroupName"], account_id=account_id, path=entry.get("Path", "/"),
+        group_id=entry.get("GroupId"), inline_policies=_inline(entry.get("GroupPolicyList")),
+        managed_policy_arns=_attached(entry.get("AttachedManagedPolicies")),
+    ) for entry in details.get("GroupDetailList") or ())
+    roles = tuple(Role(
+        arn=entry["Arn"], name=entry["RoleName"], account_id=account_id,
+        trust_policy=_document(entry["AssumeRolePolicyDocument"]), path=entry.get("Path", "/"),
+        role_id=entry.get("RoleId"), inline_policies=_inline(entry.get("RolePolicyList")),
+        managed_policy_arns=_attached(entry.get("AttachedManagedPolicies")),
+        permissions_boundary_arn=_boundary(entry), tags=_tags(entry.get("Tags")),
+        instance_profile_arns=tuple(profile["Arn"] for profile in entry.get("InstanceProfileList") or ()),
+        max_session_duration=entry.get("MaxSessionDuration"),
+    ) for entry in details.get("RoleDetailList") or ())
+    return Account(
+        id=account_id, name=raw.get("name"), users=users, groups=groups, roles=roles,
+        managed_policies=tuple(_managed_policy(entry) for entry in details.get("Policies") or ()),
+        identity_providers=tuple(IdentityProvider(
+            arn=entry["arn"], type=entry["type"], url=entry.get("url"), client_ids=tuple(entry.get("client_ids") or ()),
+        ) for entry in raw.get("identity_providers") or ()),
+        resources=tuple(Resource(
+            arn=entry["arn"], type=entry["type"], account_id=account_id, region=entry.get("region"),
+            name=entry.get("name"), policy=_document(entry["policy"]) if entry.get("policy") is not None else None,
+            properties=Properties.from_dict(entry.get("properties") or {}),
+        ) for entry in raw.get("resources") or ()),
+        errors=tuple(CollectionError(
+            service=entry["service"], operation=entry["operation"], resource=entry.get("resource"),
+            code=entry["code"], message=entry.get("message", ""),
+        ) for entry in raw.get("errors") or ()),
+    )
+
+
+def _managed_policy(entry: dict[str, Any]) -> ManagedPolicy:
+    default = default_version_index(entry)
+    assert default is not None  # validation guarantees a default version
+    return ManagedPolicy(
+        arn=entry["Arn"], name=entry["PolicyName"], path=entry.get("Path", "/"),
+        document=_document(entry["PolicyVersionList"][default]["Document"]), policy_id=entry.get("PolicyId"),
+        default_version_id=entry.get("DefaultVersionId"), attachment_count=entry.get("AttachmentCount"),
+        permissions_boundary_usage_count=entry.get("PermissionsBoundaryUsageCount"),
+    )
+
+
+def _organization(raw: dict[str, Any]) -> Organization:
+    return Organization(
+        id=raw["id"], management_account_id=raw["management_account_id"],
+        roots=tuple(OrgRoot(entry["id"], entry["name"]) for entry in raw.get("roots") or ()),
+        organizational_units=tuple(OrganizationalUnit(entry["id"], entry["name"], entry["parent_id"])
+                                   for entry in raw.get("organizational_units") or ()),
+        accounts=tuple(OrgAccount(entry["id"], entry.get("name"), entry["parent_id"])
+                       for entry in raw.get("accounts") or ()),
+        policies=tuple(OrgPolicy(entry["id"], entry["name"], OrgPolicyType(entry["type"]), _document(entry["document"]),
+                                 tuple(entry["targets"])) for entry in raw.get("policies") or ()),
+    )
+
+
+# --- writing: model -> SPEC section 3 JSON ------------------------------------------------------
+
+def snapshot_to_dict(snapshot: Snapshot) -> dict[str, Any]:
+    """The snapshot as a format v1 document, policy documents as objects.
+
+    Reading the result back (`parse_snapshot`) gives a snapshot equal to `snapshot`.
+
+    Args:
+        snapshot: The model.
+
+    Returns:
+        A JSON-serialisable document.
+    """
+    return {
+        "format": FORMAT, "version": snapshot.version, "collected_at": snapshot.collected_at,
+        "source": snapshot.source,
+        "organization": _organization_dict(snapshot.organization) if snapshot.organization else None,
+        "accounts": [_account_dict(account) for account in snapshot.accounts],
+    }
+
+
+def save_snapshot(snapshot: Snapshot, path: str | Path) -> None:
+    """Writes a snapshot atomically: a temporary file in the same directory, then a rename.
+
+    An interruption (Ctrl-C, a full disk) leaves the previous file, if any, untouched. A name ending
+    in `.gz` writes gzip (with a fixed timestamp, so the same snapshot gives the same bytes).
+
+    Args:
+        snapshot: The model to write.
+        path: The target file.
+
+    Raises:
+        OSError: The directory is not writable, or the disk is full.
+    """
+    target = Path(path)
+    data = json.dumps(snapshot_to_dict(snapshot), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if target.name.endswith(".gz"):
+        data = gzip.compress(data, compresslevel=6, mtime=0)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _policy_name(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]
+
+
+def _inline_dict(policies: tuple[InlinePolicy, ...]) -> list[dict[str, Any]]:
+    return [{"PolicyName": policy.name, "PolicyDocument": policy.document.as_dict()} for policy in policies]
+
+
+def _attached_dict(arns: tuple[str, ...]) -> list[dict[str, str]]:
+    return [{"PolicyName": _policy_name(arn), "PolicyArn": arn} for arn in arns]
+
+
+def _optional(entry: dict[str, Any], **values: Any) -> dict[str, Any]:
+    entry.update({key: value for key, value in values.items() if value is not None})
+    return entry
+
+
+def _boundary_dict(entry: dict[str, Any], arn: str | None) -> dict[str, Any]:
+    if arn is not None:
+        entry["PermissionsBoundary"] = {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn}
+    return entry
+
+
+def _tags_dict(tags: Tags) -> list[dict[str, str]]:
+    return [{"Key": key, "Value": value} for key, value in tags]
+
+
+def _account_dict(account: Account) -> dict[str, Any]:
+    users = [_boundary_dict(_optional({"Path": user.path, "UserName": user.name}, UserId=user.user_id) | {
+        "Arn": user.arn, "UserPolicyList": _inline_dict(user.inline_policies), "GroupList": list(user.group_names),
+        "AttachedManagedPolicies": _attached_dict(user.managed_policy_arns), "Tags": _tags_dict(user.tags),
+    }, user.permissions_boundary_arn) for user in account.users]
+    groups = [_optional({"Path": group.path, "GroupName": group.name}, GroupId=group.group_id) | {
+        "Arn": group.arn, "GroupPolicyList": _inline_dict(group.inline_policies),
+        "AttachedManagedPolicies": _attached_dict(group.managed_policy_arns),
+    } for group in account.groups]
+    roles = [_boundary_dict(_optional({"Path": role.path, "RoleName": role.name}, RoleId=role.role_id) | {
+        "Arn": role.arn, "AssumeRolePolicyDocument": role.trust_policy.as_dict(),
+        "InstanceProfileList": [{"InstanceProfileName": _policy_name(arn), "Arn": arn}
+                                for arn in role.instance_profile_arns],
+        "RolePolicyList": _inline_dict(role.inline_policies),
+        "AttachedManagedPolicies": _attached_dict(role.managed_policy_arns), "Tags": _tags_dict(role.tags),
+    } | _optional({}, MaxSessionDuration=role.max_session_duration), role.permissions_boundary_arn)
+        for role in account.roles]
+    policies = [_optional({"PolicyName": policy.name}, PolicyId=policy.policy_id) | {
+        "Arn": policy.arn, "Path": policy.path,
+    } | _optional({}, DefaultVersionId=policy.default_version_id, AttachmentCount=policy.attachment_count,
+                  PermissionsBoundaryUsageCount=policy.permissions_boundary_usage_count) | {
+        "PolicyVersionList": [_optional({"Document": policy.document.as_dict()},
+                                        VersionId=policy.default_version_id) | {"IsDefaultVersion": True}],
+    } for policy in account.managed_policies]
+    return {
+        "id": account.id, "name": account.name,
+        "authorization_details": {"UserDetailList": users, "GroupDetailList": groups, "RoleDetailList": roles,
+                                  "Policies": policies},
+        "identity_providers": [{"arn": provider.arn, "type": provider.type, "url": provider.url,
+                                "client_ids": list(provider.client_ids)} for provider in account.identity_providers],
+        "resources": [{"arn": resource.arn, "type": resource.type, "region": resource.region, "name": resource.name,
+                       "policy": resource.policy.as_dict() if resource.policy is not None else None,
+                       "properties": resource.properties.as_dict()} for resource in account.resources],
+        "errors": [{"service": error.service, "operation": error.operation, "resource": error.resource,
+                    "code": error.code, "message": error.message} for error in account.errors],
+    }
+
+
+def _organization_dict(organization: Organization) -> dict[str, Any]:
+    return {
+        "id": organization.id, "management_account_id": organization.management_account_id,
+        "roots": [{"id": root.id, "name": root.name} for root in organization.roots],
+        "organizational_units": [{"id": unit.id, "name": unit.name, "parent_id": unit.parent_id}
+                                 for unit in organization.organizational_units],
+        "accounts": [{"id": account.id, "name": account.name, "parent_id": account.parent_id}
+                     for account in organization.accounts],
+        "policies": [{"id": policy.id, "name": policy.name, "type": policy.type.value,
+                      "document": policy.document.as_dict(), "targets": list(policy.targets)}
+                     for policy in organization.policies],
+    }
