@@ -1,0 +1,60 @@
+"""Click options and snapshot loading shared by every subcommand that reads data.
+
+Usage in a subcommand module::
+
+    @click.command(name="who-can")
+    @snapshot_option
+    @json_option
+    @click.pass_context
+    def who_can(ctx: click.Context, snapshot_path: str | None, as_json: bool) -> None:
+        snapshot = load_snapshot_or_demo(snapshot_path)
+
+`--snapshot` may also be given before the subcommand (`xpath-tui --snapshot s.json who-can ...`);
+`load_snapshot_or_demo` then finds it in the click context. Without either, the embedded demo
+organization is used (SPEC section 4).
+"""
+
+from __future__ import annotations
+
+import click
+
+from graph.model import Snapshot
+
+snapshot_option = click.option(
+    "--snapshot", "snapshot_path", type=click.Path(dir_okay=False), default=None,
+    help="Snapshot to read (.json or .json.gz); the embedded demo organization by default.",
+)
+"""`--snapshot PATH`, passed to the command as `snapshot_path: str | None`."""
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
+"""`--json`, passed to the command as `as_json: bool`."""
+
+
+def load_snapshot_or_demo(path: str | None) -> Snapshot:
+    """The snapshot at `path`, else the group-level `--snapshot`, else the embedded demo.
+
+    Args:
+        path: The subcommand's `--snapshot` value, or None.
+
+    Returns:
+        The loaded snapshot.
+
+    Raises:
+        graph.errors.SnapshotError: The file is unreadable or invalid (the CLI prints it and exits 2).
+    """
+    from graph.demo import load_demo
+    from graph.snapshot import load_snapshot
+
+    chosen = path if path is not None else group_snapshot_path()
+    return load_snapshot(chosen) if chosen is not None else load_demo()
+
+
+def group_snapshot_path() -> str | None:
+    """The `--snapshot` given to `xpath-tui` itself, before the subcommand, if any."""
+    context = click.get_current_context(silent=True)
+    while context is not None:
+        if isinstance(context.obj, dict) and context.obj.get("snapshot"):
+            snapshot: str = context.obj["snapshot"]
+            return snapshot
+        context = context.parent
+    return None
