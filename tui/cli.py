@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> Any:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="xpath-tui", standalone_mode=False)
+        # Without standalone mode, click returns the code of `ctx.exit(code)` instead of exiting.
+        returned = cli.main(args=args, prog_name="xpath-tui", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("xpath-tui: interrupted", err=True)
         sys.exit(130)
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> Any:
         click.echo(f"xpath-tui: internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)",
                    err=True)
         sys.exit(ExitCode.BAD_INPUT)
-    sys.exit(ExitCode.OK)
+    sys.exit(returned if isinstance(returned, int) else ExitCode.OK)
 
 
 if __name__ == "__main__":
