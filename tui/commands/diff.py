@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from graph.errors import ExitCode
+from tui.options import json_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -67,7 +68,7 @@ def _print(diff: SnapshotDiff, console: Console) -> None:
 @click.command(name="diff")
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@json_option
 @click.option("--fail-on", "fail_on", type=click.Choice(_GATES), multiple=True,
               help="Exit 1 when the change adds this (repeatable): new-external, new-finding, new-path.")
 @click.option("--trusted-accounts", metavar="ID,...", default=None,

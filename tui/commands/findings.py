@@ -18,6 +18,7 @@ import click
 
 from graph.errors import ExitCode
 from graph.findings.model import Severity
+from tui.options import json_option, load_snapshot_or_demo, snapshot_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -96,9 +97,8 @@ def _print_external(external: ExternalAccessReport, console: Console, listed: bo
 
 
 @click.command(name="findings")
-@click.option("--snapshot", "snapshot_path", type=click.Path(dir_okay=False), default=None,
-              help="Snapshot to read (.json or .json.gz); the embedded demo organization by default.")
-@click.option("--json", "as_json", is_flag=True, help="Print the findings and the external-access report as JSON.")
+@snapshot_option
+@json_option
 @click.option("--sarif", "sarif_target", metavar="FILE|-", default=None,
               help="Write the findings as SARIF 2.1.0 to FILE, or to stdout with '-'.")
 @click.option("--min-severity", type=click.Choice(_SEVERITIES, case_sensitive=False), default="info",
@@ -122,9 +122,9 @@ def findings(ctx: click.Context, snapshot_path: str | None, as_json: bool, sarif
         raise click.UsageError("--json and --sarif - both write to stdout; choose one")
     trusted = parse_accounts(trusted_accounts)
     from graph.findings import FindingsSettings, run_findings
-    from tui.options import load_snapshot_or_demo
+    from tui.options import group_snapshot_path
 
-    path = snapshot_path or (ctx.obj or {}).get("snapshot")
+    path = snapshot_path or group_snapshot_path()
     snapshot = load_snapshot_or_demo(path)
     report = run_findings(snapshot, FindingsSettings(trusted_accounts=trusted, max_chain=max_chain))
     shown = report.at_least(Severity.parse(min_severity))
