@@ -15,10 +15,10 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
-from graph.errors import XPathError
+from graph.errors import ExitCode, XPathError
 from graph.model import Snapshot
 from tui.catalog import Catalog, Ref, RefKind
-from tui.messages import GraphBuilt, JumpRequested, LoadFailed, SnapshotLoaded
+from tui.messages import FindingsComputed, GraphBuilt, JumpRequested, LoadFailed, SnapshotLoaded
 from tui.screens.help import HelpScreen
 from tui.screens.overview import OverviewScreen
 from tui.screens.pick import PickScreen
@@ -26,6 +26,7 @@ from tui.widgets.jump_provider import JumpProvider
 
 if TYPE_CHECKING:
     from graph.build import AccessGraph
+    from graph.findings import FindingsReport
 
 
 def describe_snapshot(catalog: Catalog) -> str:
@@ -63,7 +64,10 @@ class XPathApp(App[None]):
         self._loader = snapshot_loader
         self._snapshot = snapshot
         self.catalog: Catalog | None = None
+        self.load_error: str | None = None
+        """Why the snapshot could not be read (the app then closes at once)."""
         self.access_graph: AccessGraph | None = None
+        self.findings: FindingsReport | None = None
         self.overview = OverviewScreen(on_trace=self.start_trace, on_who_can=self.start_who_can)
 
     def on_mount(self) -> None:
@@ -75,7 +79,7 @@ class XPathApp(App[None]):
         try:
             snapshot = self._loader() if self._loader is not None else self._snapshot
         except XPathError as error:
-            self.post_message(LoadFailed(f"cannot read the snapshot: {error}", "snapshot"))
+            self.post_message(LoadFailed(str(error), "snapshot"))
             return
         assert snapshot is not None
         catalog = Catalog(snapshot)
@@ -89,6 +93,9 @@ class XPathApp(App[None]):
             self.post_message(LoadFailed(f"cannot build the access graph: {error}", "graph"))
             return
         self.post_message(GraphBuilt(access_graph, time.perf_counter() - start))
+        from graph.findings import run_findings
+
+        self.post_message(FindingsComputed(run_findings(access_graph)))
 
     @on(SnapshotLoaded)
     def _snapshot_loaded(self, message: SnapshotLoaded) -> None:
@@ -101,8 +108,28 @@ class XPathApp(App[None]):
         self.access_graph = message.access_graph
         self.overview.show_graph(message.access_graph, message.seconds)
 
+    @on(FindingsComputed)
+    def _findings_computed(self, message: FindingsComputed) -> None:
+        from tui.screens.findings import findings_summary
+
+        self.findings = message.report
+        self.overview.show_findings(findings_summary(message.report))
+
+    def show_findings(self) -> None:
+        """Opens the findings list (once they are computed)."""
+        if self.findings is None or self.catalog is None:
+            self.notify("findings are still being computed; try again in a moment", severity="warning")
+            return
+        from tui.screens.findings import FindingsScreen
+
+        self.push_screen(FindingsScreen(self.catalog, self.findings))
+
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
+        if message.stage == "snapshot":
+            self.load_error = message.text
+            self.exit(return_code=int(ExitCode.BAD_INPUT))
+            return
         self.overview.show_problem(message.text)
         self.notify(message.text, severity="error", timeout=10)
 
@@ -155,3 +182,6 @@ class XPathApp(App[None]):
         from tui.screens.who_can import WhoCanScreen
 
         self.push_screen(WhoCanScreen(*ready, ref.id))
+
+    def action_findings(self) -> None:
+        self.show_findings()

@@ -9,6 +9,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from graph.build import AccessGraph
+    from graph.findings import FindingsReport
     from tui.catalog import Catalog, Ref
 
 
@@ -25,6 +26,13 @@ class GraphBuilt(Message):
 
     access_graph: AccessGraph
     seconds: float
+
+
+@dataclass
+class FindingsComputed(Message):
+    """The findings of the snapshot are known."""
+
+    report: FindingsReport
 
 
 @dataclass

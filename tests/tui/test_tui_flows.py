@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import DataTable, Input, Static
+
+from graph.errors import SnapshotError
+from graph.model import Snapshot
 
 from tui.app import XPathApp
 from tui.catalog import RefKind
+from tui.screens.findings import FindingsScreen
 from tui.screens.trace import TraceScreen
 from tui.screens.who_can import WhoCanScreen
 from tui.widgets.details import DetailsPane
 from tui.widgets.org_tree import OrgTree
 from tui.widgets.path_list import HopItem, PathItem, PathList
 from tui.widgets.policy_view import PolicyView
-from tui_story import A, BUCKET, EXTERNAL_ID, HOSTILE_NAME, VENDOR, VENDOR_ROLE, story_snapshot
-from tui_helpers import SIZE, pane_text, settle, tree_lines
+from tui_story import A, BUCKET, EXTERNAL_ID, HOSTILE_NAME, OPEN_ROLE, VENDOR, VENDOR_ROLE, story_snapshot
+from tui_helpers import SIZE, pane_text, settle, static_text, tree_lines
 
 
 async def _jump(app: XPathApp, pilot, query: str) -> None:  # type: ignore[no-untyped-def]
@@ -35,9 +39,11 @@ async def test_overview_shows_the_organization_and_the_outside() -> None:
         # A small organization opens with its OUs expanded down to the accounts.
         assert "Workloads" in lines and "Data" in lines
         assert f"{A} dev" in lines
-        # The vendor is referenced by a trust policy but not collected: it sits outside the organization.
-        assert "outside the organization (1)" in lines
+        # The vendor is referenced by a trust policy but not collected, and LegacyOpenRole trusts
+        # anyone: both sit outside the organization.
+        assert "outside the organization (2)" in lines
         assert any(line.startswith(VENDOR) and "not collected" in line for line in lines)
+        assert any(line.startswith("anyone (*)") for line in lines)
         # The subtitle shows the snapshot's own time, never the clock, and the partial-data warning.
         assert app.sub_title == "synthetic snapshot · 2 accounts · collected 2026-11-27 10:00:00 UTC · ⚠ 1 collection errors"
 
@@ -112,7 +118,7 @@ async def test_tree_filter_keeps_matches_and_their_ancestors() -> None:
         await pilot.press(*"crossaccount")
         await pilot.pause()
         lines = tree_lines(app.overview.query_one(OrgTree))
-        assert lines == ["Root", "Data", "222222222222 data  ⚠ 1", "roles (2)", "CrossAccountS3Access"]
+        assert lines == ["Root", "Data", "222222222222 data  ⚠ 1", "roles (3)", "CrossAccountS3Access"]
         await pilot.press("escape")
         await pilot.pause()
         assert not app.overview.query_one("#filter", Input).display
@@ -151,3 +157,42 @@ async def test_untrusted_text_is_shown_literally() -> None:
         assert "\x1b" not in details
         assert HOSTILE_NAME not in details  # the raw escape byte never reaches the screen
         assert app.overview.selected() is not None and app.overview.selected().kind is RefKind.ROLE
+
+
+async def test_findings_list_opens_the_proving_statement() -> None:
+    app = XPathApp(story_snapshot)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        status = static_text(app.overview.query_one("#status", Static))
+        assert "findings:" in status and "computing" not in status
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FindingsScreen)
+        report = app.screen.report
+        assert app.screen.query_one(DataTable).row_count == len(report.findings)
+        # LegacyOpenRole trusts "*" with no condition: anyone may assume it (SPEC §6, first check).
+        open_trust = [i for i, finding in enumerate(report.findings) if finding.arn == OPEN_ROLE
+                      and finding.statement is not None]
+        assert open_trust
+        app.screen.query_one(DataTable).move_cursor(row=open_trust[0])
+        await pilot.pause()
+        view = app.screen.query_one(DetailsPane).query_one(PolicyView)
+        assert view.policy_title.startswith("trust policy of role/LegacyOpenRole")
+        assert view.highlighted is not None and view.formatted is not None
+        first, last = view.highlighted
+        assert '"AWS": "*"' in "\n".join(view.formatted.text.splitlines()[first - 1:last])
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.overview
+
+
+async def test_unreadable_snapshot_closes_the_explorer_with_one_line() -> None:
+    def broken() -> Snapshot:
+        raise SnapshotError("Expecting value", "bad.json:1:1")
+
+    app = XPathApp(broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+    # run_explorer turns this into one line on stderr and exit code 2 (SPEC §8).
+    assert app.load_error == "bad.json:1:1: Expecting value"
+    assert app.return_code == 2

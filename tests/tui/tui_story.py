@@ -2,7 +2,8 @@
 
 Account A (dev) runs AppInstanceRole, which may assume CrossAccountS3Access in account B (data);
 that role reads shared-data-bucket, whose bucket policy also grants A directly. A vendor account
-(not collected) is trusted by VendorAuditRole with an sts:ExternalId condition. One role's name and
+(not collected) is trusted by VendorAuditRole with an sts:ExternalId condition; LegacyOpenRole trusts
+anyone ("*"), which findings must report. One role's name and
 tag carry Rich markup and an escape sequence, to prove they are shown literally.
 """
 
@@ -34,6 +35,7 @@ VENDOR_ROLE = f"arn:aws:iam::{B}:role/VendorAuditRole"
 EXTERNAL_ID = "my-secret-external-id-12345"
 HOSTILE_NAME = "[bold red]pwned[/]\x1b[31mred"
 HOSTILE_ROLE = f"arn:aws:iam::{A}:role/Hostile"
+OPEN_ROLE = f"arn:aws:iam::{B}:role/LegacyOpenRole"
 
 
 def _doc(*statements: dict[str, Any]) -> PolicyDocument:
@@ -63,6 +65,7 @@ def story_snapshot() -> Snapshot:
                   _trust(f"arn:aws:iam::{VENDOR}:root", Condition={"StringEquals": {"sts:ExternalId": EXTERNAL_ID}}),
                   inline_policies=(InlinePolicy("audit", _doc(
                       {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{BUCKET}/*"})),))
+    open_role = Role(OPEN_ROLE, "LegacyOpenRole", B, _trust("*"))
     bucket = Resource(BUCKET, "AWS::S3::Bucket", B, "us-east-1", "shared-data-bucket", _doc(
         {"Sid": "DevReadsDirectly", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{A}:root"},
          "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": [BUCKET, f"{BUCKET}/*"]}))
@@ -77,7 +80,7 @@ def story_snapshot() -> Snapshot:
         collected_at="2026-11-27T10:00:00Z", source="synthetic", organization=org,
         accounts=(
             Account(A, "dev", roles=(app_role, hostile)),
-            Account(B, "data", roles=(cross, vendor), resources=(bucket,),
+            Account(B, "data", roles=(cross, open_role, vendor), resources=(bucket,),
                     errors=(CollectionError("kms", "ListKeys", None, "AccessDenied", "not authorized"),)),
         ),
     )

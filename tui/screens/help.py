@@ -25,6 +25,7 @@ _KEYS = (
     ("/", "filter the organization tree (escape clears)"),
     ("t", "trace: every path from a source to a target resource"),
     ("w", "who can reach the selected resource or role?"),
+    ("f", "findings: risky trusts and grants, each with the statement that proves it"),
     ("e", "export the current paths or who-can answer (DOT, Mermaid, JSON)"),
     ("enter / space", "open the selected item or hop"),
     ("escape", "cancel a running query, close a screen"),

@@ -30,9 +30,11 @@ def outside_nodes(access_graph: AccessGraph, catalog: Catalog) -> tuple[OutsideN
         if kind == "account" and node not in catalog.org_account_ids and node not in catalog.unplaced:
             name = data.get("name")
             label = f"{node} {name}" if name and name != node else node
-            found.append(OutsideNode(node, label, bool(data.get("in_dataset"))))
-        elif kind in ("public", "federated"):
-            found.append(OutsideNode(node, str(data.get("name") or node), False))
+            found.append(OutsideNode(node, label, "" if data.get("in_dataset") else "not collected"))
+        elif kind == "public":
+            found.append(OutsideNode(node, str(data.get("name") or node), "every principal whose policies allow it"))
+        elif kind == "federated":
+            found.append(OutsideNode(node, str(data.get("name") or node), "identity provider"))
     return tuple(found)
 
 
@@ -43,6 +45,7 @@ class OverviewScreen(Screen[None]):
         Binding("slash", "filter", "Filter"),
         Binding("t", "trace", "Trace"),
         Binding("w", "who_can", "Who can reach"),
+        Binding("f", "app.findings", "Findings"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("ctrl+p", "app.command_palette", "Jump"),
         Binding("question_mark", "app.help", "Help"),
@@ -55,7 +58,8 @@ class OverviewScreen(Screen[None]):
         self._on_who_can = on_who_can
         self.catalog: Catalog | None = None
         self._graph_line = Text("graph: building …", style="italic")
-        self._findings_line = Text("findings: not computed in this version", style="dim")
+        self._findings_line = Text("findings: computing …", style="dim italic")
+        self._warnings: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,7 +101,8 @@ class OverviewScreen(Screen[None]):
         self.query_one(OrgTree).set_outside(outside)
         graph = access_graph.graph
         self._graph_line = Text(f"graph: {graph.number_of_nodes()} nodes · {graph.number_of_edges()} edges")
-        self._update_status(access_graph.warnings)
+        self._warnings = access_graph.warnings
+        self._update_status()
 
     def show_problem(self, text: str) -> None:
         """Shows why the snapshot or the graph is not available."""
@@ -109,7 +114,7 @@ class OverviewScreen(Screen[None]):
         self._findings_line = line
         self._update_status()
 
-    def _update_status(self, warnings: tuple[str, ...] = ()) -> None:
+    def _update_status(self) -> None:
         status = Text()
         if self.catalog is not None:
             counts = self.catalog.counts()
@@ -120,7 +125,7 @@ class OverviewScreen(Screen[None]):
         status.append_text(self._graph_line)
         status.append("   ")
         status.append_text(self._findings_line)
-        for warning in warnings:
+        for warning in self._warnings:
             status.append("\n⚠ ", style="bold yellow")
             status.append_text(literal(warning, "yellow"))
         self.query_one("#status", Static).update(status)

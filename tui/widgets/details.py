@@ -172,3 +172,15 @@ class DetailsPane(VerticalScroll):
         body.append("\nselect a hop to open the statement that grants it", style="dim italic")
         self._reset(title, body)
         self.scroll_home(animate=False)
+
+    def show_finding(self, catalog: Catalog, title: str, rows: Sequence[tuple[str, str]], grant: GrantLike | None,
+                     statement: int | None) -> None:
+        """Shows a finding: its facts, then the policy holding the statement that proves it, marked in place."""
+        self._reset(literal(title), _facts(rows))
+        named = catalog.grant_policy(grant) if grant is not None else None
+        if named is not None:
+            view = PolicyView(classes="policy grant")
+            self.mount(view)
+            view.show(named.title, named.document, statement=statement,
+                      note=f"statement {statement} proves this finding" if statement is not None else "")
+        self.scroll_home(animate=False)

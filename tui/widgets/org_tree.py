@@ -34,7 +34,8 @@ class OutsideNode:
 
     id: str
     label: str
-    collected: bool
+    note: str = ""
+    """Shown dimmed after the label ("not collected", "identity provider", ...)."""
 
 
 class OrgTree(Tree[Ref]):
@@ -127,8 +128,8 @@ class OrgTree(Tree[Ref]):
             for outside in self._outside or ():
                 if outside.id == ref.id:
                     label = literal(outside.label)
-                    if not outside.collected:
-                        label.append("  not collected", style="italic dim")
+                    if outside.note:
+                        label.append(f"  {outside.note}", style="italic dim")
                     return label
         return literal(ref.id)
 
