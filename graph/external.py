@@ -9,6 +9,11 @@
 - an identity provider (SAML, OIDC, web identity): its users and workloads are identities that
   AWS does not hold, the same view IAM Access Analyzer takes of federated trusts.
 
+Identity Center's own SAML providers (`saml-provider/AWSSSO_...`) are the organization's workforce
+directory, not outsiders. A path whose residual conditions pin the caller to the organization
+(`aws:PrincipalOrgID` / `aws:PrincipalOrgPaths` equal to or under our organization, or
+`aws:PrincipalAccount` naming only home accounts) is usable only from inside, so it is left out.
+
 Service principals are not outsiders here: a service acting for another customer is the
 confused-deputy finding (XPT-SVC-001/002). For each outsider the report keeps the shortest path to
 each role and resource of a home account (`graph.query.reach`), and its status: `conditional`
@@ -92,9 +97,29 @@ def outsiders(ag: AccessGraph, trusted_accounts: frozenset[str] = frozenset()) -
             found.append((node, OutsiderKind.PUBLIC))
         elif kind == "account" and node not in home:
             found.append((node, OutsiderKind.EXTERNAL_ACCOUNT))
-        elif kind == "federated":
+        elif kind == "federated" and ":saml-provider/AWSSSO_" not in node:
             found.append((node, OutsiderKind.IDENTITY_PROVIDER))
     return found
+
+
+_POSITIVE = ("stringequals", "stringlike", "stringequalsignorecase", "foranyvalue:stringequals",
+             "foranyvalue:stringlike", "forallvalues:stringlike")
+
+
+def inside_only(path: AccessPath, organization_id: str | None, home: frozenset[str]) -> bool:
+    """Whether a residual condition of the path admits only callers of the organization (or home accounts)."""
+    for condition in path.conditions:
+        key, operator, values = condition.key.lower(), condition.operator.lower(), condition.values
+        if operator not in _POSITIVE or not values:
+            continue
+        if key == "aws:principalorgid" and organization_id and all(v == organization_id for v in values):
+            return True
+        if key == "aws:principalorgpaths" and organization_id and operator.startswith("forany") \
+                and all(v.startswith(f"{organization_id}/") for v in values):
+            return True
+        if key == "aws:principalaccount" and all(v in home for v in values):
+            return True
+    return False
 
 
 def external_access(ag: AccessGraph, *, trusted_accounts: frozenset[str] = frozenset(),
@@ -110,11 +135,14 @@ def external_access(ag: AccessGraph, *, trusted_accounts: frozenset[str] = froze
         The report, one entry per (target, outsider).
     """
     home = home_accounts(ag.snapshot) | trusted_accounts
+    organization_id = ag.snapshot.organization.id if ag.snapshot.organization else None
     sources = outsiders(ag, trusted_accounts)
     entries: list[ExternalAccess] = []
     for source, kind in sources:
         for reached in reach(ag, source, max_hops=max_hops).resources:
             if reached.account not in home or not reached.path.hops:
+                continue
+            if inside_only(reached.path, organization_id, home):
                 continue
             entries.append(ExternalAccess(reached.resource, reached.resource_type, reached.account, source, kind,
                                           reached.path))

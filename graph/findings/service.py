@@ -33,6 +33,7 @@ PASS_ROLE_ONLY_SERVICES = frozenset({
     "eks.amazonaws.com", "eks-fargate-pods.amazonaws.com", "pods.eks.amazonaws.com", "batch.amazonaws.com",
     "glue.amazonaws.com", "apigateway.amazonaws.com", "states.amazonaws.com", "codebuild.amazonaws.com",
     "build.apprunner.amazonaws.com", "tasks.apprunner.amazonaws.com", "elasticbeanstalk.amazonaws.com",
+    "cloudformation.amazonaws.com",
 })
 """Services whose execution roles are handed over only with iam:PassRole (never across accounts)."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from planted import DATA, DEV, VENDOR, assume, policy, resource, role
+from planted import DATA, DEV, ORG_ID, VENDOR, assume, policy, resource, role
 
 from graph.external import OutsiderKind
 from graph.findings import FindingsSettings, run_findings
@@ -76,3 +76,26 @@ def test_public_bucket_is_external_and_member_grant_is_not(build):
     assert report.external is not None
     found = [(e.target, e.outsider_kind) for e in report.external.entries]
     assert found == [("arn:aws:s3:::open", OutsiderKind.PUBLIC)]
+
+
+def test_bucket_open_to_the_organization_is_not_external(build):
+    # "*" with aws:PrincipalOrgID = our organization admits only our own principals.
+    pinned = resource(DATA, "arn:aws:s3:::org-only", "AWS::S3::Bucket", policy(
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::org-only/*",
+         "Condition": {"StringEquals": {"aws:PrincipalOrgID": ORG_ID}}}))
+    report = run_findings(build(resources=[pinned]))
+    assert report.external is not None and report.external.entries == ()
+
+
+def test_oidc_provider_is_an_outsider_and_identity_center_is_not(build):
+    # GitHub workloads are identities AWS does not hold; Identity Center's AWSSSO_ provider is the org's workforce.
+    github = f"arn:aws:iam::{DATA}:oidc-provider/token.actions.githubusercontent.com"
+    sso = f"arn:aws:iam::{DATA}:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE"
+    deploy = role(DATA, "Deploy", policy(assume(
+        {"Federated": github}, {"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:example/app:ref:main"}},
+        action="sts:AssumeRoleWithWebIdentity")))
+    admin = role(DATA, "AWSReservedSSO_Admin_0123", policy(assume({"Federated": sso}, action="sts:AssumeRoleWithSAML")))
+    report = run_findings(build(roles=[deploy, admin]))
+    assert report.external is not None
+    found = [(e.target, e.outsider, e.outsider_kind) for e in report.external.entries]
+    assert found == [(deploy.arn, github, OutsiderKind.IDENTITY_PROVIDER)]
