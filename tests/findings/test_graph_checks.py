@@ -92,7 +92,8 @@ def test_oidc_provider_is_an_outsider_and_identity_center_is_not(build):
     github = f"arn:aws:iam::{DATA}:oidc-provider/token.actions.githubusercontent.com"
     sso = f"arn:aws:iam::{DATA}:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE"
     deploy = role(DATA, "Deploy", policy(assume(
-        {"Federated": github}, {"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:example/app:ref:main"}},
+        {"Federated": github},
+        {"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:example/app:ref:main"}},
         action="sts:AssumeRoleWithWebIdentity")))
     admin = role(DATA, "AWSReservedSSO_Admin_0123", policy(assume({"Federated": sso}, action="sts:AssumeRoleWithSAML")))
     report = run_findings(build(roles=[deploy, admin]))
