@@ -183,11 +183,6 @@ def organization() -> tuple[Snapshot, Any, _Reference]:
 
 
 _TARGET_TYPES = sorted(_ACTIONS)
-_KNOWN_DIVERGENCES = {
-    "AWS::ECR::Repository": "graph expands a Principal \"*\" grant only to principals whose own policies cover the "
-                            "action, but within one account the resource policy alone is enough",
-    "AWS::SecretsManager::Secret": "graph gives no identity-policy edges to a resource without a resource policy",
-}
 
 
 def _target(snapshot: Snapshot, resource_type: str) -> Any:
@@ -206,9 +201,7 @@ def test_reference_has_cross_account_chains(organization: tuple[Snapshot, Any, _
     assert len(crossing) >= 10
 
 
-@pytest.mark.parametrize("resource_type", [
-    pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=_KNOWN_DIVERGENCES[t])) if t in _KNOWN_DIVERGENCES
-    else t for t in _TARGET_TYPES])
+@pytest.mark.parametrize("resource_type", _TARGET_TYPES)
 def test_who_can_matches_brute_force_reference(organization: tuple[Snapshot, Any, _Reference],
                                                resource_type: str) -> None:
     # Same principals, same status, for the resource's typical action: any difference is either a
