@@ -15,39 +15,51 @@ MAY_ASSUME = InlinePolicy("assume", PolicyDocument.from_dict(policy(
 ALICE = f"arn:aws:iam::{DEV}:user/alice"
 
 
-def chain(length: int):
-    """alice -> Hop1 -> Hop2 -> ... -> Hop<length>, each role trusting the previous one by ARN."""
+def chain(length: int, *, also_direct: str | None = None):
+    """alice -> Hop1 -> Hop2 -> ... -> Hop<length>, each role trusting the previous one by ARN.
+
+    `also_direct` names a role that alice may also assume directly (a shortcut).
+    """
     roles, previous = [], ALICE
     for number in range(1, length + 1):
         account = DEV if number == 1 else DATA
-        made = replace(role(account, f"Hop{number}", policy(assume({"AWS": previous}))), inline_policies=(MAY_ASSUME,))
+        name = f"Hop{number}"
+        trusted = [previous, ALICE] if name == also_direct else previous
+        made = replace(role(account, name, policy(assume({"AWS": trusted}))), inline_policies=(MAY_ASSUME,))
         roles.append(made)
         previous = made.arn
     return {"roles": roles, "users": [User(ALICE, "alice", DEV, inline_policies=(MAY_ASSUME,))]}
 
 
-def chain_findings(build, length: int, limit: int = 2):
-    report = run_findings(build(**chain(length)), FindingsSettings(max_chain=limit))
+def chain_findings(build, length: int, limit: int = 2, also_direct: str | None = None):
+    report = run_findings(build(**chain(length, also_direct=also_direct)), FindingsSettings(max_chain=limit))
     return [f for f in report.findings if f.check_id == "XPT-CHAIN-001"]
 
 
-def test_three_hop_chain_is_reported_at_its_last_role(build):
-    # alice -> Hop1 -> Hop2 -> Hop3 is three role assumptions; the default limit is two.
-    found = chain_findings(build, 3)
-    assert [f.arn for f in found] == [f"arn:aws:iam::{DATA}:role/Hop3"]
-    assert [hop.source for hop in found[0].path] == [ALICE, f"arn:aws:iam::{DEV}:role/Hop1",
-                                                      f"arn:aws:iam::{DATA}:role/Hop2"]
+def test_three_chained_assumptions_are_reported_at_the_last_role(build):
+    # Role chaining is a role session assuming another role (IAM roles terms and concepts): alice -> Hop1
+    # is not chaining, Hop1 -> Hop2 -> Hop3 -> Hop4 is three chained hops; the default limit is two.
+    found = chain_findings(build, 4)
+    assert [f.arn for f in found] == [f"arn:aws:iam::{DATA}:role/Hop4"]
+    hops = [ALICE, f"arn:aws:iam::{DEV}:role/Hop1", f"arn:aws:iam::{DATA}:role/Hop2", f"arn:aws:iam::{DATA}:role/Hop3"]
+    assert [hop.source for hop in found[0].path] == hops
     assert all(hop.edge == "assume-role" for hop in found[0].path)
+    assert dict(found[0].details)["chained_hops"] == "3"
 
 
-def test_two_hop_chain_is_within_the_limit(build):
-    assert chain_findings(build, 2) == []
+def test_two_chained_assumptions_are_within_the_limit(build):
+    assert chain_findings(build, 3) == []
+
+
+def test_a_role_also_assumable_directly_is_not_reported(build):
+    # Hop4 is at the end of a long chain, but alice may also assume it directly: its shortest chain is 0 hops.
+    assert chain_findings(build, 4, also_direct="Hop4") == []
 
 
 def test_limit_is_configurable(build):
-    # With --max-chain 3 a three-hop chain is fine, and a four-hop chain is reported at Hop4 only.
-    assert chain_findings(build, 3, limit=3) == []
-    assert [f.arn for f in chain_findings(build, 4, limit=3)] == [f"arn:aws:iam::{DATA}:role/Hop4"]
+    # With --max-chain 3, three chained hops are fine, and four are reported at Hop5 only.
+    assert chain_findings(build, 4, limit=3) == []
+    assert [f.arn for f in chain_findings(build, 5, limit=3)] == [f"arn:aws:iam::{DATA}:role/Hop5"]
 
 
 def test_external_report_lists_vendor_role_with_its_external_id(build):
