@@ -74,7 +74,7 @@ def validate_snapshot(raw_or_path: Any) -> list[Problem]:
         raw_or_path: A decoded document, or the path (`str` or `Path`) of a `.json` / `.json.gz` file.
 
     Returns:
-        The problems in document order. A file that cannot be decoded, and a document of another
+        The problems sorted by location (keys alphabetically, list indexes as numbers). A file that cannot be decoded, and a document of another
         format or version, give a single problem (nothing else can be checked).
     """
     if isinstance(raw_or_path, str | Path):

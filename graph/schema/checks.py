@@ -15,6 +15,7 @@ from typing import Any
 from graph.schema.documents import DocumentKind, check_document
 from graph.schema.problem import PathPart, Problem, problem_at
 
+_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 _ARN_ACCOUNT = re.compile(r"^arn:[a-z-]+:[a-z0-9-]+:[a-z0-9-]*:([0-9]{12}|aws)?:")
 
 # (list in authorization_details, name of the inline policy list, the IAM resource type in its ARN)
@@ -54,7 +55,8 @@ def semantic_problems(document: Any) -> list[Problem]:
                                            f"duplicate account id {account_id} (also accounts[{seen[account_id]}])"))
             else:
                 seen[account_id] = index
-        problems += _account_problems(account, ("accounts", index), account_id if isinstance(account_id, str) else None)
+        owner = account_id if isinstance(account_id, str) and _ACCOUNT_ID.match(account_id) else None
+        problems += _account_problems(account, ("accounts", index), owner)
     organization = document.get("organization")
     if isinstance(organization, dict):
         problems += _organization_problems(organization)
@@ -216,14 +218,20 @@ def _cycle_problems(organization: dict[str, Any], containers: dict[str, tuple[Pa
     parents = {unit["id"]: unit.get("parent_id") for _, unit in _items(organization.get("organizational_units"))
                if isinstance(unit, dict) and isinstance(unit.get("id"), str)}
     problems: list[Problem] = []
+    in_reported_cycle: set[str] = set()
     for unit_id in parents:
+        if unit_id in in_reported_cycle:
+            continue
         seen = {unit_id}
         current = parents.get(unit_id)
         while isinstance(current, str) and current in parents:
-            if current in seen:
+            if current == unit_id:
                 problems.append(problem_at((*containers[unit_id], "parent_id"),
                                            f"OU {unit_id} is its own ancestor (a cycle in the organization tree)"))
+                in_reported_cycle |= seen
                 break
+            if current in seen:
+                break  # a cycle further up, reported from one of its own units
             seen.add(current)
             current = parents[current]
     return problems
