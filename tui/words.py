@@ -169,6 +169,32 @@ def _specific(key: str, op: Operator, values: Sequence[object]) -> str | None:
     return None
 
 
+def _generic(condition: ConditionLike, op: Operator, values: tuple[object, ...]) -> str:
+    verb = _GENERIC_VERBS.get(op.base.lower(), op.base)
+    quantifier = {
+        SetQualifier.NONE: "",
+        SetQualifier.FOR_ANY_VALUE: "any value of ",
+        SetQualifier.FOR_ALL_VALUES: "every value of ",
+    }[op.qualifier]
+    return f"if {quantifier}{condition.key} {verb} {_values(values)}"
+
+
+def deny_condition_in_words(condition: ConditionLike) -> str:
+    """Says the condition under which a Deny statement blocks the hop.
+
+    Args:
+        condition: A condition of a Deny statement that the snapshot cannot decide.
+
+    Returns:
+        "denied if KEY VERB VALUES", e.g. "denied if aws:SecureTransport is `false`".
+    """
+    op = Operator.parse(condition.operator)
+    sentence = "denied " + _generic(condition, op, tuple(condition.values))
+    if op.if_exists:
+        sentence += f" (when {condition.key} is present)"
+    return sentence
+
+
 def condition_in_words(condition: ConditionLike) -> str:
     """Says one condition as a short sentence.
 
@@ -189,21 +215,17 @@ def condition_in_words(condition: ConditionLike) -> str:
     if op.qualifier is SetQualifier.NONE:
         sentence = _specific(condition.key, op, values)
     if sentence is None:
-        verb = _GENERIC_VERBS.get(op.base.lower(), op.base)
-        quantifier = {
-            SetQualifier.NONE: "",
-            SetQualifier.FOR_ANY_VALUE: "any value of ",
-            SetQualifier.FOR_ALL_VALUES: "every value of ",
-        }[op.qualifier]
-        sentence = f"only if {quantifier}{condition.key} {verb} {_values(values)}"
+        sentence = "only " + _generic(condition, op, values)
     if op.if_exists:
         sentence += f" (when {condition.key} is present)"
     return sentence
 
 
-def conditions_in_words(conditions: Sequence[ConditionLike]) -> tuple[str, ...]:
-    """Says every condition, in order; see `condition_in_words`."""
-    return tuple(condition_in_words(condition) for condition in conditions)
+def conditions_in_words(conditions: Sequence[ConditionLike],
+                        deny_conditions: Sequence[ConditionLike] = ()) -> tuple[str, ...]:
+    """Says every condition, then every Deny condition, in order; see `condition_in_words`."""
+    return (tuple(condition_in_words(condition) for condition in conditions)
+            + tuple(deny_condition_in_words(condition) for condition in deny_conditions))
 
 
 class Mechanism(StrEnum):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tui.words import Mechanism, Operator, SetQualifier, condition_in_words, edge_words
+from tui.words import Mechanism, Operator, SetQualifier, condition_in_words, conditions_in_words, edge_words
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,10 @@ def test_edge_kinds_distinguish_the_two_mechanisms() -> None:
     assert edge_words("resource-policy").mechanism is Mechanism.RESOURCE_GRANT
     assert "direct" in edge_words("resource-policy").badge
     assert edge_words("pass-role").mechanism is Mechanism.OTHER
+
+
+def test_deny_conditions_say_when_the_hop_is_blocked() -> None:
+    # A Deny on aws:SecureTransport = false (the usual "HTTPS only" bucket statement) blocks plain HTTP.
+    said = conditions_in_words([Cond("sts:ExternalId", "StringEquals", ("x",))],
+                               [Cond("aws:SecureTransport", "Bool", ("false",))])
+    assert said == ("needs external ID `x`", "denied if aws:SecureTransport is `false`")

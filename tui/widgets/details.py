@@ -37,6 +37,9 @@ class HopInfo(Protocol):
     def conditions(self) -> tuple[ConditionLike, ...]: ...
 
     @property
+    def deny_conditions(self) -> tuple[ConditionLike, ...]: ...
+
+    @property
     def granted_by(self) -> tuple[GrantLike, ...]: ...
 
 
@@ -139,7 +142,7 @@ class DetailsPane(VerticalScroll):
         rows = [("mechanism", f"{words.mechanism.value}: {words.sentence}"), ("status", str(hop.status))]
         if hop.actions:
             rows.append(("actions", ", ".join(hop.actions)))
-        for sentence in conditions_in_words(hop.conditions):
+        for sentence in conditions_in_words(hop.conditions, hop.deny_conditions):
             rows.append(("⚠ condition", sentence))
         self._reset(title, _facts(rows))
         for grant in hop.granted_by:
@@ -165,7 +168,7 @@ class DetailsPane(VerticalScroll):
             body.append(f"{position}. ", style="bold")
             body.append_text(literal(f"{catalog.short_name(hop.source)} ─{words.arrow}→ {catalog.short_name(hop.target)}"))
             body.append(f"   {words.mechanism.value}\n", style="italic")
-            for sentence in conditions_in_words(hop.conditions):
+            for sentence in conditions_in_words(hop.conditions, hop.deny_conditions):
                 body.append("     ⚠ ", style="bold yellow")
                 body.append_text(literal(sentence, "yellow"))
                 body.append("\n")

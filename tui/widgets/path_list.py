@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from graph.policy import Condition
 from graph.query import AccessPath, Hop, PrincipalAccess
 from tui.catalog import Catalog
 from tui.literal import literal
@@ -44,6 +45,11 @@ class PathItem:
     access_path: AccessPath
 
 
+def path_deny_conditions(path: AccessPath) -> tuple[Condition, ...]:
+    """Every Deny condition of every hop, once each, in hop order."""
+    return tuple(dict.fromkeys(condition for hop in path.hops for condition in hop.deny_conditions))
+
+
 def path_badge(path: AccessPath) -> str:
     """How the path gets there, in a few words: through STS (temporary) or a direct grant."""
     mechanisms = {edge_words(str(hop.kind)).mechanism for hop in path.hops}
@@ -70,7 +76,7 @@ def hop_label(catalog: Catalog, hop: Hop) -> Text:
     if hop.actions and words.mechanism is not Mechanism.MEMBERSHIP:
         label.append("   ")
         label.append_text(literal(_actions(hop.actions), "dim"))
-    for sentence in conditions_in_words(hop.conditions):
+    for sentence in conditions_in_words(hop.conditions, hop.deny_conditions):
         label.append("   ⚠ ", style="bold yellow")
         label.append_text(literal(sentence, "yellow"))
     return label
@@ -156,7 +162,7 @@ class PathList(Tree[HopItem | PathItem]):
                 status = str(entry.path.status)
                 label.append(f"   {status}", style="bold green" if status == "allowed" else "bold yellow")
                 label.append(f" · {path_badge(entry.path)} · {len(entry.path.hops)} hops", style="italic")
-                for sentence in conditions_in_words(entry.path.conditions):
+                for sentence in conditions_in_words(entry.path.conditions, path_deny_conditions(entry.path)):
                     label.append("   ⚠ ", style="bold yellow")
                     label.append_text(literal(sentence, "yellow"))
                 node = group.add(label, data=PathItem(number, entry.path), expand=open_paths)
