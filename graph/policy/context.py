@@ -24,6 +24,11 @@ UNKNOWN = Missing.UNKNOWN
 Lookup = tuple[str, ...] | Missing
 
 
+def normalize_values(value: object) -> tuple[str, ...]:
+    """A context value as a tuple of strings (booleans as "true"/"false")."""
+    return _as_strings(value)
+
+
 def _as_strings(value: object) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)):
         return tuple(_as_string(item) for item in value)
@@ -39,14 +44,23 @@ def _as_string(value: object) -> str:
 class RequestContext:
     """Condition-key values of one request, with the unknown/absent distinction."""
 
-    __slots__ = ("_values", "_unknown", "_known_absent", "_multi")
+    __slots__ = ("_values", "_unknown", "_known_absent")
 
     def __init__(self, values: Mapping[str, object], *, unknown: bool = False,
-                 known_absent: frozenset[str] = frozenset(), multivalued: frozenset[str] = frozenset()) -> None:
+                 known_absent: frozenset[str] = frozenset()) -> None:
         self._values: dict[str, tuple[str, ...]] = {key.lower(): _as_strings(value) for key, value in values.items()}
         self._unknown = unknown
         self._known_absent = known_absent
-        self._multi = multivalued
+
+    @classmethod
+    def normalized(cls, values: dict[str, tuple[str, ...]], *, unknown: bool,
+                   known_absent: frozenset[str]) -> RequestContext:
+        """Wrap values whose keys are already lower-cased and values already tuples of strings."""
+        context = cls.__new__(cls)
+        context._values = values
+        context._unknown = unknown
+        context._known_absent = known_absent
+        return context
 
     @property
     def three_valued(self) -> bool:
@@ -71,7 +85,3 @@ class RequestContext:
         if isinstance(found, Missing):
             return found
         return found[0] if len(found) == 1 else ABSENT
-
-    def is_multivalued_input(self, key_lower: str) -> bool:
-        """Whether the caller gave the key as a list (only used by explanations)."""
-        return key_lower in self._multi

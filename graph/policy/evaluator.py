@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
@@ -28,7 +29,7 @@ from graph.errors import RequestError
 from graph.policy import logic
 from graph.policy.actions import service_supports_rcps
 from graph.policy.conditions import Tri, evaluate_clauses, first_false_clause
-from graph.policy.context import RequestContext
+from graph.policy.context import RequestContext, normalize_values
 from graph.policy.document import Policy, Statement
 from graph.policy.principals import Caller, CallerKind, Match, parse_caller
 from graph.policy.resources_match import statement_resource_outcome
@@ -124,6 +125,7 @@ class TraceEntry:
 _PRINCIPAL_TYPES = {CallerKind.USER: "User", CallerKind.ROLE: "AssumedRole", CallerKind.ROLE_SESSION: "AssumedRole",
                     CallerKind.FEDERATED_USER: "FederatedUser", CallerKind.ROOT: "Account",
                     CallerKind.ANONYMOUS: "Anonymous"}
+_KINDS = {kind.value: kind for kind in ResourcePolicyKind}
 _DERIVED_KEYS = ("aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:username", "aws:userid",
                  "aws:resourceaccount", "aws:principalisawsservice", "aws:principalservicename")
 _IDENTITY_KINDS = frozenset({CallerKind.USER, CallerKind.ROLE, CallerKind.ROLE_SESSION, CallerKind.FEDERATED_USER,
@@ -146,40 +148,44 @@ def build_context(request: Request, caller: Caller, resource_account: str | None
     user (a user's or role's unique id is only known when given). Keys given in the request's
     context win.
     """
-    derived: dict[str, object] = {}
-    if caller.principal_arn is not None:
-        derived["aws:principalarn"] = caller.principal_arn
-    if caller.account is not None:
-        derived["aws:principalaccount"] = caller.account
-    principal_type = _PRINCIPAL_TYPES.get(caller.kind)
-    if principal_type is not None:
-        derived["aws:principaltype"] = principal_type
-    if caller.kind is CallerKind.USER and caller.user_name:
-        derived["aws:username"] = caller.user_name
-    if caller.kind is CallerKind.ROOT:
-        derived["aws:userid"] = caller.account
-    elif caller.kind is CallerKind.FEDERATED_USER:
-        derived["aws:userid"] = f"{caller.account}:{caller.user_name}"
-    elif caller.kind is CallerKind.ANONYMOUS:
-        derived["aws:userid"] = "anonymous"
-    if resource_account is not None:
-        derived["aws:resourceaccount"] = resource_account
-    if caller.kind is CallerKind.SERVICE:
-        derived["aws:principalisawsservice"] = "true"
-        derived["aws:principalservicename"] = caller.text
-    elif caller.kind in _IDENTITY_KINDS:
-        derived["aws:principalisawsservice"] = "false"
+    values = dict(_derived_context(caller, resource_account))
     for key, value in request.context.items():
-        derived[key.lower()] = value
+        values[key.lower()] = (value,) if isinstance(value, str) else normalize_values(value)
     known_absent = request.known_absent
     if request.unknown_context:
-        missing = {key for key in _DERIVED_KEYS if key not in derived}
+        missing = {key for key in _DERIVED_KEYS if key not in values}
         if caller.kind in (CallerKind.USER, CallerKind.ROLE, CallerKind.ROLE_SESSION):
             missing.discard("aws:userid")  # exists, but its unique id is not known from the ARN
         known_absent = known_absent | frozenset(missing)
-    multivalued = frozenset(key.lower() for key, value in request.context.items() if isinstance(value, (list, tuple)))
-    return RequestContext(derived, unknown=request.unknown_context, known_absent=known_absent,
-                          multivalued=multivalued)
+    return RequestContext.normalized(values, unknown=request.unknown_context, known_absent=known_absent)
+
+
+@lru_cache(maxsize=65536)
+def _derived_context(caller: Caller, resource_account: str | None) -> dict[str, tuple[str, ...]]:
+    derived: dict[str, tuple[str, ...]] = {}
+    if caller.principal_arn is not None:
+        derived["aws:principalarn"] = (caller.principal_arn,)
+    if caller.account is not None:
+        derived["aws:principalaccount"] = (caller.account,)
+    principal_type = _PRINCIPAL_TYPES.get(caller.kind)
+    if principal_type is not None:
+        derived["aws:principaltype"] = (principal_type,)
+    if caller.kind is CallerKind.USER and caller.user_name:
+        derived["aws:username"] = (caller.user_name,)
+    if caller.kind is CallerKind.ROOT and caller.account is not None:
+        derived["aws:userid"] = (caller.account,)
+    elif caller.kind is CallerKind.FEDERATED_USER:
+        derived["aws:userid"] = (f"{caller.account}:{caller.user_name}",)
+    elif caller.kind is CallerKind.ANONYMOUS:
+        derived["aws:userid"] = ("anonymous",)
+    if resource_account is not None:
+        derived["aws:resourceaccount"] = (resource_account,)
+    if caller.kind is CallerKind.SERVICE:
+        derived["aws:principalisawsservice"] = ("true",)
+        derived["aws:principalservicename"] = (caller.text,)
+    elif caller.kind in _IDENTITY_KINDS:
+        derived["aws:principalisawsservice"] = ("false",)
+    return derived
 
 
 _MEMO_LIMIT = 8192
@@ -459,7 +465,7 @@ def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Resu
     else:
         identity = boundary = session = logic.FALSE
 
-    kind = ResourcePolicyKind(request.resource_policy_kind)
+    kind = _KINDS.get(request.resource_policy_kind) or ResourcePolicyKind(request.resource_policy_kind)
     same_account = resource_account is None or caller.account == resource_account
     allow = _combine(kind, has_identity, same_account, rbp, identity, boundary, session, scp_ok, rcp_ok)
     contested = False

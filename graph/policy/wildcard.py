@@ -100,9 +100,8 @@ def compile_glob(pattern: str) -> Glob:
     return Glob(None, pieces, len(parts) - 1, sum(len(part) for part in parts))
 
 
-@lru_cache(maxsize=262144)
 def glob_matches(pattern: str, subject: str) -> bool:
-    """Case-sensitive wildcard match of the whole `subject` (cached)."""
+    """Case-sensitive wildcard match of the whole `subject` (the compiled pattern is cached)."""
     return compile_glob(pattern).matches(subject)
 
 
@@ -116,7 +115,11 @@ def action_matches(pattern: str, action: str) -> bool:
     return compile_glob(pattern.lower()).matches(action.lower())
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
+def _compile_arn(pattern: str) -> tuple[Glob, ...]:
+    return tuple(compile_glob(part) for part in pattern.split(":", 5))
+
+
 def resource_matches(pattern: str, arn: str) -> bool:
     """Whether a Resource pattern (or `ArnLike` value) covers `arn`.
 
@@ -124,15 +127,19 @@ def resource_matches(pattern: str, arn: str) -> bool:
     case-sensitively; `*` and `?` work inside each segment and `*` in the resource segment also
     spans `/` and `:` (IAM Resource element reference). A pattern with no colon (e.g. `"*"`) is
     matched against the whole text; one with fewer than six segments matches its last segment
-    against the rest of the ARN.
+    against the rest of the ARN. Compiled patterns are cached; ARNs are not (they are mostly
+    distinct, and matching is linear).
     """
     if pattern == "*":
         return True
-    pattern_parts = pattern.split(":", 5)
-    if len(pattern_parts) == 1:
-        return glob_matches(pattern, arn)
+    globs = _compile_arn(pattern)
+    if len(globs) == 1:
+        return globs[0].matches(arn)
     # A pattern with fewer segments matches its last segment against the rest of the ARN.
-    arn_parts = arn.split(":", len(pattern_parts) - 1)
-    if len(arn_parts) != len(pattern_parts):
+    arn_parts = arn.split(":", len(globs) - 1)
+    if len(arn_parts) != len(globs):
         return False
-    return all(glob_matches(p, a) for p, a in zip(pattern_parts, arn_parts))
+    for glob, part in zip(globs, arn_parts):
+        if not glob.matches(part):
+            return False
+    return True
