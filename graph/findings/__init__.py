@@ -47,12 +47,12 @@ def run_findings(source: Snapshot | AccessGraph, settings: FindingsSettings | No
     """
     settings = settings or FindingsSettings()
     if isinstance(source, Snapshot):
-        ctx = CheckContext(source, settings)
+        ctx = CheckContext(source, settings, use_graph=with_graph)
     else:
         owner = snapshot or getattr(source, "snapshot", None)
         if not isinstance(owner, Snapshot):
             raise TypeError("run_findings(graph) needs the snapshot the graph was built from (snapshot=...)")
-        ctx = CheckContext(owner, settings, access_graph=source)
+        ctx = CheckContext(owner, settings, access_graph=source, use_graph=with_graph)
     findings: list[Finding] = []
     checks = all_checks()
     for check in checks:

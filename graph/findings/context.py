@@ -50,11 +50,14 @@ class PolicySite:
 class CheckContext:
     """A snapshot seen by the checks, with the answers they share computed once."""
 
-    def __init__(self, snapshot: Snapshot, settings: FindingsSettings, access_graph: AccessGraph | None = None):
+    def __init__(self, snapshot: Snapshot, settings: FindingsSettings, access_graph: AccessGraph | None = None,
+                 *, use_graph: bool = True):
         self.snapshot = snapshot
         self.settings = settings
         self.org = OrgIndex.build(snapshot.organization)
         self._access_graph = access_graph
+        self.use_graph = use_graph
+        """Whether checks may consult the access graph (built on first use)."""
 
     @cached_property
     def collected_accounts(self) -> frozenset[str]:
@@ -111,6 +114,16 @@ class CheckContext:
         """Every collected resource."""
         for account in self.snapshot.accounts:
             yield from account.resources
+
+    def account_reaches(self, account_id: str, target: str) -> bool | None:
+        """Whether the account (or one of its principals) has a direct edge to `target`; None without the graph."""
+        if not self.use_graph:
+            return None
+        graph = self.access_graph.graph
+        if account_id not in graph or target not in graph:
+            return account_id in graph and False
+        members = [node for _, node, kind in graph.out_edges(account_id, data="kind") if kind == "member"]
+        return any(graph.has_edge(source, target) for source in (account_id, *members))
 
     @property
     def access_graph(self) -> AccessGraph:

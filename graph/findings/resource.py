@@ -109,15 +109,22 @@ def _outside_grantees(ctx: CheckContext, item: SiteStatement) -> list[tuple[str,
 
 
 def resource_grants_outside(ctx: CheckContext) -> Iterator[Finding]:
-    """XPT-RES-002: a resource policy Allow naming an account or organization outside ours."""
+    """XPT-RES-002: a resource policy Allow naming an account or organization outside ours.
+
+    When the access graph shows that the outside account has no edge to the resource (an RCP or a
+    Deny stops the grant), the finding stays, lowered to low: the statement takes effect as soon as
+    the control that blocks it changes.
+    """
     for item, _ in _resource_allows(ctx):
         site = item.site
         for grantee, how in _outside_grantees(ctx, item):
             noun = "organization" if is_org_id(grantee) else "account"
+            blocked = not is_org_id(grantee) and ctx.account_reaches(grantee, site.owner) is False
+            note = " (no access path today: a Deny or RCP stops it)" if blocked else ""
             yield Finding(
-                RESOURCE_EXTERNAL.id, RESOURCE_EXTERNAL.severity,
+                RESOURCE_EXTERNAL.id, Severity.LOW if blocked else RESOURCE_EXTERNAL.severity,
                 f"{site.resource_type or 'Resource'} {site.short_name} grants {noun} {grantee} "
-                f"(outside the organization): {_actions(item)}",
+                f"(outside the organization): {_actions(item)}{note}",
                 site.owner, site.account_id,
                 f"If {grantee} should not have access, remove it from statement {item.statement.index} of the "
                 f"policy of {site.short_name}; if it should, name only the roles that need it (not the whole "

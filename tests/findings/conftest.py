@@ -9,7 +9,7 @@ import pytest
 from planted import DATA, DEV, MGMT, ORG_ID
 
 from graph.findings import FindingsReport, FindingsSettings, run_findings
-from graph.model import Account, Organization, OrgAccount, OrgRoot, Resource, Role, Snapshot, User
+from graph.model import Account, Organization, OrgAccount, OrgPolicy, OrgRoot, Resource, Role, Snapshot, User
 
 Build = Callable[..., Snapshot]
 
@@ -19,7 +19,7 @@ def build() -> Build:
     """`build(roles=[...], resources=[...], users=[...])` gives a snapshot of the example organization."""
 
     def make(roles: list[Role] = (), resources: list[Resource] = (), users: list[User] = (),  # type: ignore[assignment]
-             organization: bool = True) -> Snapshot:
+             organization: bool = True, org_policies: tuple[OrgPolicy, ...] = ()) -> Snapshot:
         accounts = []
         for account_id in (DEV, DATA):
             accounts.append(Account(
@@ -28,7 +28,8 @@ def build() -> Build:
                 roles=tuple(r for r in roles if r.account_id == account_id),
                 resources=tuple(r for r in resources if r.account_id == account_id)))
         org = Organization(ORG_ID, MGMT, (OrgRoot("r-ab12", "Root"),), (),
-                           tuple(OrgAccount(a, None, "r-ab12") for a in (DEV, DATA, MGMT))) if organization else None
+                           tuple(OrgAccount(a, None, "r-ab12") for a in (DEV, DATA, MGMT)),
+                           org_policies) if organization else None
         return Snapshot("2026-11-27T10:00:00Z", "import", org, tuple(accounts))
 
     return make

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from planted import DATA, DEV, ORG_ID, VENDOR, assume, policy, resource, role
 
+from graph.findings import run_findings
+from graph.model import OrgPolicy, OrgPolicyType, PolicyDocument
+
 BUCKET = "arn:aws:s3:::data-bucket"
 TOPIC = f"arn:aws:sns:us-east-1:{DATA}:alerts"
 QUEUE = f"arn:aws:sqs:us-east-1:{DATA}:jobs"
@@ -66,6 +69,22 @@ def test_bucket_granting_an_outside_account(findings, report):
     document = policy(allow({"AWS": f"arn:aws:iam::{VENDOR}:root"}))
     assert findings("XPT-RES-002", resources=bucket(document)) == [("XPT-RES-002", BUCKET)]
     assert dict(report(resources=bucket(document)).findings[0].details)["grantee"] == VENDOR
+
+
+def test_outside_grant_blocked_by_an_rcp_is_kept_at_low_severity(build):
+    # An RCP Deny on principals outside the organization stops the grant today (RCP evaluation applies to
+    # outside callers, SEMANTICS 2.1 step 4); the statement still grants access the day the RCP changes.
+    full = OrgPolicy("p-full", "RCPFullAWSAccess", OrgPolicyType.RCP, PolicyDocument.from_dict(policy(
+        {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"})), ("r-ab12", DATA))
+    fence = OrgPolicy("p-fence", "EnforceOrgIdentities", OrgPolicyType.RCP, PolicyDocument.from_dict(policy(
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+         "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": ORG_ID}}})), ("r-ab12",))
+    document = policy(allow({"AWS": VENDOR}))
+    open_ = run_findings(build(resources=bucket(document), org_policies=(full,)))
+    fenced = run_findings(build(resources=bucket(document), org_policies=(full, fence)))
+    assert [(f.check_id, f.severity.value) for f in open_.findings] == [("XPT-RES-002", "medium")]
+    assert [(f.check_id, f.severity.value) for f in fenced.findings] == [("XPT-RES-002", "low")]
+    assert "a Deny or RCP stops it" in fenced.findings[0].title
 
 
 def test_bucket_granting_a_member_account_is_not_reported(findings):
