@@ -1,0 +1,50 @@
+"""`tui.options.load_snapshot_or_demo`: the subcommand's --snapshot, else the group's, else the demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+
+from graph.errors import SnapshotError
+from tests.snapshot.snapshot_builders import minimal_snapshot
+from tui.cli import cli
+from tui.options import group_snapshot_path, load_snapshot_or_demo
+
+
+def _write(path: Path, *, source: str) -> Path:
+    document = minimal_snapshot()
+    document["source"] = source
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_without_any_snapshot_the_demo_is_used() -> None:
+    # SPEC section 4: without --snapshot, the embedded demo organization.
+    assert load_snapshot_or_demo(None).source == "demo"
+
+
+def test_the_subcommand_option_wins_over_the_group_option(tmp_path: Path) -> None:
+    group_file = _write(tmp_path / "group.json", source="live")
+    own_file = _write(tmp_path / "own.json", source="import")
+    with click.Context(cli, obj={"snapshot": str(group_file)}):
+        assert group_snapshot_path() == str(group_file)
+        assert load_snapshot_or_demo(None).source == "live"  # `xpath-tui --snapshot group.json CMD`
+        assert load_snapshot_or_demo(str(own_file)).source == "import"  # `xpath-tui CMD --snapshot own.json`
+
+
+def test_the_group_option_is_found_from_a_subcommand_context(tmp_path: Path) -> None:
+    group_file = _write(tmp_path / "group.json", source="live")
+    with click.Context(cli, obj={"snapshot": str(group_file)}) as parent:
+        with click.Context(click.Command("child"), parent=parent, obj=None):
+            assert load_snapshot_or_demo(None).source == "live"
+
+
+def test_a_bad_file_raises_snapshot_error_with_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(SnapshotError) as raised:
+        load_snapshot_or_demo(str(path))
+    assert str(path) in str(raised.value)
