@@ -136,7 +136,8 @@ class Finding:
     def key(self) -> tuple[str, ...]:
         """Identity of a finding across snapshots: check, ARN, the statement or path, and the details."""
         if self.statement is not None:
-            where: tuple[str, ...] = (self.statement.policy, str(self.statement.statement))
+            # The Sid, when there is one, survives edits that shift statement indexes.
+            where: tuple[str, ...] = (self.statement.policy, self.statement.sid or f"#{self.statement.statement}")
         else:
             where = tuple(hop.source for hop in self.path[:1]) + tuple(hop.target for hop in self.path)
         return (self.check_id, self.arn, *where, *(f"{name}={value}" for name, value in self.details))
