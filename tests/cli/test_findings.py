@@ -64,6 +64,12 @@ def test_table_names_the_check_the_arn_and_the_fix(capsys, snapshot_file):
     assert "External access: 1 role(s) and resource(s)" in out
 
 
+def test_external_lists_the_path_in_with_literal_brackets(capsys, snapshot_file):
+    # Edge kinds are printed as "[assume-role]": the table must show them, not read them as rich markup.
+    code, out, _ = run(capsys, "findings", "--snapshot", str(snapshot_file), "--external")
+    assert code == 0 and f"{VENDOR} → [assume-role]" in out and "(external-account)" in out
+
+
 def test_min_severity_hides_lower_rows(capsys, snapshot_file):
     _, out, _ = run(capsys, "findings", "--snapshot", str(snapshot_file), "--json", "--min-severity", "high")
     assert [f["check_id"] for f in json.loads(out)["findings"]] == ["XPT-TRUST-002"]

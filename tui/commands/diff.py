@@ -17,10 +17,18 @@ from tui.options import json_option
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from graph.diff import SnapshotDiff
 
 _GATES = ("new-external", "new-finding", "new-path")
+
+
+def _row(table: Table, *cells: str) -> None:
+    """A row of literal text: ARNs, conditions and paths hold `[...]`, which rich would read as markup."""
+    from rich.text import Text
+
+    table.add_row(*(Text(cell) for cell in cells))
 
 
 def _print(diff: SnapshotDiff, console: Console) -> None:
@@ -35,7 +43,7 @@ def _print(diff: SnapshotDiff, console: Console) -> None:
             table.add_column(column, overflow="fold")
         for sign, edges in (("+ added", diff.added_edges), ("- removed", diff.removed_edges)):
             for edge in edges:
-                table.add_row(sign, edge.source, edge.kind, edge.target, ", ".join(edge.actions),
+                _row(table, sign, edge.source, edge.kind, edge.target, ", ".join(edge.actions),
                               "; ".join(edge.conditions), "\n".join(edge.granted_by))
         console.print(table)
     if diff.added_findings or diff.removed_findings:
@@ -44,7 +52,7 @@ def _print(diff: SnapshotDiff, console: Console) -> None:
             table.add_column(column, overflow="fold")
         for sign, items in (("+ new", diff.added_findings), ("- resolved", diff.removed_findings)):
             for finding in items:
-                table.add_row(sign, finding.severity.value, finding.check_id, f"{finding.title}\n{finding.arn}",
+                _row(table, sign, finding.severity.value, finding.check_id, f"{finding.title}\n{finding.arn}",
                               finding.proof())
         console.print(table)
     if diff.added_external or diff.removed_external:
@@ -53,7 +61,7 @@ def _print(diff: SnapshotDiff, console: Console) -> None:
             table.add_column(column, overflow="fold")
         for sign, entries in (("+ new", diff.added_external), ("- gone", diff.removed_external)):
             for entry in entries:
-                table.add_row(sign, entry.target, f"{entry.outsider} ({entry.outsider_kind.value})",
+                _row(table, sign, entry.target, f"{entry.outsider} ({entry.outsider_kind.value})",
                               str(entry.path.status))
         console.print(table)
     if diff.reach:
@@ -61,7 +69,7 @@ def _print(diff: SnapshotDiff, console: Console) -> None:
         for column in ("role or resource", "gained reach", "lost reach"):
             table.add_column(column, overflow="fold")
         for change in diff.reach:
-            table.add_row(change.target, "\n".join(change.gained), "\n".join(change.lost))
+            _row(table, change.target, "\n".join(change.gained), "\n".join(change.lost))
         console.print(table)
 
 

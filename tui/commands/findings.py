@@ -69,20 +69,21 @@ def _print_findings(report: FindingsReport, console: Console) -> None:
         for column in ("severity", "check", "finding", "proof", "fix"):
             table.add_column(column, overflow="fold")
         for finding in report.findings:
-            table.add_row(Text(finding.severity.value, style=_STYLES[finding.severity]), finding.check_id,
-                          Text(f"{finding.title}\n{finding.arn}"), finding.proof(), finding.remediation)
+            table.add_row(Text(finding.severity.value, style=_STYLES[finding.severity]), Text(finding.check_id),
+                          Text(f"{finding.title}\n{finding.arn}"), Text(finding.proof()), Text(finding.remediation))
         console.print(table)
     for note in report.notes:
-        console.print(f"note: {note}", style="dim")
+        console.print(Text(f"note: {note}", style="dim"))
 
 
 def _print_external(external: ExternalAccessReport, console: Console, listed: bool) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     targets = external.targets()
-    console.print(f"External access: {len(targets)} role(s) and resource(s) reachable from outside the organization "
-                  f"by {len({e.outsider for e in external.entries})} outsider(s)"
-                  + ("" if listed or not targets else " (--external lists them)"))
+    console.print(Text(f"External access: {len(targets)} role(s) and resource(s) reachable from outside the "
+                       f"organization by {len({e.outsider for e in external.entries})} outsider(s)"
+                       + ("" if listed or not targets else " (--external lists them)")))
     if not listed or not external.entries:
         return
     table = Table(show_lines=True)
@@ -92,7 +93,8 @@ def _print_external(external: ExternalAccessReport, console: Console, listed: bo
         path = " → ".join([entry.path.hops[0].source, *(f"[{hop.kind}] {hop.target}" for hop in entry.path.hops)])
         conditions = "; ".join(c.describe() for c in entry.path.conditions)
         status = f"{entry.path.status}" + (f"\nneeds {conditions}" if conditions else "")
-        table.add_row(entry.target, f"{entry.outsider}\n({entry.outsider_kind.value})", status, path)
+        table.add_row(Text(entry.target), Text(f"{entry.outsider}\n({entry.outsider_kind.value})"), Text(status),
+                      Text(path))
     console.print(table)
 
 
