@@ -184,3 +184,15 @@ def test_the_gate_refuses_keywords_it_does_not_implement() -> None:
     # A schema edit using a new keyword must fail loudly, not be silently ignored by the gate.
     with pytest.raises(UnsupportedKeywordError):
         compile_gate({"type": "object", "properties": {"a": {"oneOf": [{"type": "string"}]}}})
+
+
+def test_the_documented_example_is_a_valid_snapshot() -> None:
+    # docs/snapshot.md must not drift from what the reader accepts.
+    import re
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "snapshot.md").read_text(encoding="utf-8")
+    match = re.search(r"```json\n(.*?)```", text, re.S)
+    assert match is not None
+    snapshot = parse_snapshot(json.loads(match.group(1)))
+    [role] = snapshot.accounts[0].roles
+    assert role.trust_policy.as_dict()["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::111111111111:root"}
