@@ -60,3 +60,12 @@ def test_every_check_is_a_rule_and_results_point_at_the_arn(planted_report):
     # No file was named, so no physical location is claimed.
     assert "physicalLocation" not in trust["locations"][0]
     assert run["tool"]["driver"]["rules"][trust["ruleIndex"]]["id"] == "XPT-TRUST-002"
+
+
+def test_demo_findings_as_sarif_validate():
+    # The demo has findings with paths (role chain) and with statements: both shapes must validate.
+    from graph.demo import load_demo
+
+    log = to_sarif(run_findings(load_demo()), tool_version="0.1.0")
+    assert sorted(validator().iter_errors(log), key=str) == []
+    assert any("path" in result["properties"] for result in log["runs"][0]["results"])
