@@ -142,6 +142,7 @@ def _compile_keyword(keyword: str, argument: Any, compile_node: Callable[[dict[s
 
 
 def _same(value: Any, expected: Any) -> bool:
-    # JSON Schema equality: 1 == true is False, unlike Python.
-    return type(value) is type(expected) and value == expected if isinstance(expected, bool) or isinstance(
-        value, bool) else value == expected
+    # JSON Schema equality: true is not 1, unlike Python's True == 1.
+    if isinstance(value, bool) or isinstance(expected, bool):
+        return type(value) is type(expected) and value == expected
+    return bool(value == expected)
