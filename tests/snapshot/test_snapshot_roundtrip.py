@@ -6,11 +6,15 @@ import gzip
 import json
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph.demo import demo_snapshot_path, load_demo
 from graph.model import OrgPolicyType, Snapshot
+from graph.schema.documents import decode_document
 from graph.snapshot import load_snapshot, parse_snapshot, save_snapshot, snapshot_to_dict, validate_snapshot
 from tests.snapshot.snapshot_builders import GAAD_ACCOUNT, Encoding, gaad_snapshot, minimal_snapshot
 
@@ -143,3 +147,16 @@ def test_gzip_output_is_reproducible(tmp_path: Path) -> None:
 def test_demo_is_found_in_the_source_checkout() -> None:
     # Editable installs read <repo>/demo_data; the wheel case is covered by tests/test_install.py.
     assert demo_snapshot_path() == Path(__file__).resolve().parents[2] / "demo_data" / "demo.json"
+
+
+_json_scalars = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(max_size=12)
+_json_values = st.recursive(_json_scalars, lambda children: st.lists(children, max_size=3) | st.dictionaries(
+    st.text(max_size=8), children, max_size=3), max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.text(max_size=10), _json_values, max_size=4))
+def test_any_document_decodes_the_same_from_all_three_encodings(document: dict[str, object]) -> None:
+    # Whatever the text holds (quotes, %, +, non-ASCII), the three encodings AWS uses decode alike.
+    text = json.dumps(document)
+    assert decode_document(document) == decode_document(text) == decode_document(quote(text, safe="")) == document
