@@ -8,6 +8,7 @@ Only Get*, List*, Describe*, sts:AssumeRole and sts:GetCallerIdentity are ever c
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -28,9 +29,9 @@ from graph.collect.scheduler import Scheduler
 from graph.collect.sessions import ClientSettings, Clients, Hook, RoleRequest, assumed_session, client_config, \
     profile_session
 from graph.collect.work import Done, ProgressCallback, Service, Work
-from graph.errors import CollectError
+from graph.errors import CollectError, SnapshotError
 from graph.model import Snapshot
-from graph.snapshot import FORMAT, VERSION, parse_snapshot
+from graph.snapshot import FORMAT, VERSION, parse_snapshot, validate_snapshot
 
 _REGIONAL_LISTERS: dict[Service, Callable[[Scope], Done]] = {
     Service.KMS: kms.list_keys,
@@ -219,6 +220,41 @@ def _targets(run: _Run, bases: Sequence[_Base], warnings: list[str]) -> list[Wor
     return [run.read_organization_work(first), *work]
 
 
+_RESOURCE_POLICY = re.compile(r"^accounts\[(\d+)\]\.resources\[(\d+)\]\.policy\b")
+
+
+def _set_aside_invalid_policies(document: dict[str, Any]) -> int:
+    """Replaces each resource policy the snapshot reader rejects by null, recording why; how many.
+
+    AWS does not return malformed policies, but one unexpected shape must not throw away a whole
+    organization's collection: the resource stays, marked unread, and its account's errors say so.
+    """
+    set_aside = 0
+    for problem in validate_snapshot(document):
+        found = _RESOURCE_POLICY.match(problem.location)
+        if found is None:
+            continue
+        account = document["accounts"][int(found[1])]
+        resource = account["resources"][int(found[2])]
+        if resource["policy"] is None:
+            continue  # a second problem of the same policy
+        resource["policy"] = None
+        resource["properties"]["unread"] = sorted({*resource["properties"].get("unread", ()), "policy"})
+        account["errors"].append(ReadError(resource["arn"].split(":")[2], "(policy document)", resource["arn"],
+                                           "InvalidPolicyDocument", problem.message).to_json())
+        set_aside += 1
+    return set_aside
+
+
+def _parse(document: dict[str, Any]) -> Snapshot:
+    try:
+        return parse_snapshot(document, origin="live collection")
+    except SnapshotError:
+        if not _set_aside_invalid_policies(document):
+            raise
+    return parse_snapshot(document, origin="live collection")
+
+
 def collect(options: CollectOptions, progress: ProgressCallback | None = None) -> Collection:
     """Reads the accounts `options` name into a snapshot.
 
@@ -258,7 +294,7 @@ def collect(options: CollectOptions, progress: ProgressCallback | None = None) -
         "collected_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "source": "live",
         "organization": run.organization, "accounts": run.account_entries(),
     }
-    snapshot = parse_snapshot(document, origin="live collection")
+    snapshot = _parse(document)
     summary = CollectSummary(
         accounts=len(run.accounts),
         unreached_accounts=sum(1 for data in run.accounts.values() if not data.reached),

@@ -42,9 +42,14 @@ def keep_used_aws_policies(details: dict[str, Any]) -> dict[str, Any]:
     """
     used = _referenced_policies(details)
     merged = {key: list(details.get(key) or ()) for key in _LISTS}
-    merged["Policies"] = [policy for policy in merged["Policies"]
+    merged["Policies"] = [_named(policy) for policy in merged["Policies"]
                           if not _is_aws_managed(policy["Arn"]) or policy["Arn"] in used]
     return merged
+
+
+def _named(policy: dict[str, Any]) -> dict[str, Any]:
+    # Some emulators leave PolicyName out; it is always the ARN's last segment.
+    return policy if policy.get("PolicyName") else {"PolicyName": policy["Arn"].rsplit("/", 1)[-1], **policy}
 
 
 def read_authorization_details(scope: Scope) -> Done:
