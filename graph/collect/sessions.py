@@ -92,9 +92,10 @@ def _new_core(profile: str | None = None) -> botocore.session.Session:
 
 
 def _with_hooks(botocore_session: botocore.session.Session, hooks: Sequence[Hook]) -> None:
+    events = botocore_session.get_component("event_emitter")
     for event, handler in hooks:
         # First, so that a hook that answers a request itself runs before any other responder.
-        botocore_session.register_first(event, handler)
+        events.register_first(event, handler)
 
 
 def profile_session(profile: str | None, hooks: Sequence[Hook] = ()) -> botocore.session.Session:
