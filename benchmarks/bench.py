@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -65,6 +66,18 @@ class Unavailable(Exception):
     """A part of the product the benchmark needs is not there (yet)."""
 
 
+class OverTime(Unavailable):
+    """A phase ran past the per-phase time limit."""
+
+
+_PHASE_LIMIT = [600.0]
+"""Seconds one phase may run in a child (`--phase-limit`); the figure is then "n/a (over N s)"."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise OverTime(f"over {_PHASE_LIMIT[0]:.0f} s")
+
+
 @dataclass(frozen=True, slots=True)
 class Timed:
     seconds: float
@@ -95,13 +108,18 @@ def _import(module: str, *names: str) -> tuple[Any, ...]:
 
 
 def _measure(figures: Figures, keys: tuple[str, ...], function: Callable[[], dict[str, Any]]) -> None:
-    """Run one measurement; on absence or failure, record the reason against each of its figures."""
+    """Run one measurement; on absence, overtime or failure, record the reason against each of its figures."""
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, _PHASE_LIMIT[0])
     try:
         figures.update(function())
     except Unavailable as missing:
-        figures.update({key: f"n/a ({missing})" for key in keys})
+        figures.update({key: f"n/a ({missing})" for key in keys if key not in figures})
     except Exception as error:  # one failing part must not hide the others' figures; the reason is shown
-        figures.update({key: f"n/a (failed: {type(error).__name__}: {error})"[:160] for key in keys})
+        reason = f"n/a (failed: {type(error).__name__}: {error})"[:160]
+        figures.update({key: reason for key in keys if key not in figures})
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 # ---- child: generate ----------------------------------------------------------------------------
@@ -118,7 +136,7 @@ def child_generate(size: int, seed: int, path: Path) -> Figures:
     def write() -> dict[str, Any]:
         parse_snapshot, save_snapshot = _import("graph.snapshot", "parse_snapshot", "save_snapshot")
         written = _timed(lambda: save_snapshot(parse_snapshot(generated.value), path))
-        return {"write_s": round(written.seconds, 3), "snapshot_mib": round(path.stat().st_size / 2**20, 1)}
+        return {"write_s": round(written.seconds, 3), "snapshot_mib": round(path.stat().st_size / 2**20, 3)}
 
     _measure(figures, ("write_s", "snapshot_mib"), write)
     return figures
@@ -155,7 +173,7 @@ def child_measure(path: Path, samples: int) -> Figures:
         _measure(figures, ("who_can_median_s", "who_can_max_s"), lambda: _who_can(state, targets))
         _measure(figures, ("paths_median_s",), lambda: _paths(state))
         _measure(figures, ("evaluations_per_s",), lambda: _evaluations(state["snapshot"]))
-    _measure(figures, ("explorer_first_screen_s", "explorer_ready_s"), lambda: _explorer(path))
+    _measure(figures, ("explorer_first_screen_s", "explorer_ready_s"), lambda: _explorer(path, figures))
     figures["peak_rss_mib"] = _peak_rss_mib()
     return figures
 
@@ -283,24 +301,38 @@ def _strings_in(value: Any) -> list[str]:
     return []
 
 
-def _explorer(path: Path) -> dict[str, Any]:
-    """Time the explorer headless: until its first screen is composed, and until its workers finish."""
+def _explorer(path: Path, figures: Figures) -> dict[str, Any]:
+    """Time the explorer headless, loading the file as `xpath-tui --snapshot PATH` does.
+
+    First screen: from construction until the organization tree is shown (the snapshot is read in
+    a worker; the graph is still building). Ready: until its workers (graph build, findings) finish.
+    """
     try:
         from tui.app import XPathApp
     except ModuleNotFoundError as error:
         raise Unavailable("explorer not built") from error
     from graph.snapshot import load_snapshot
 
+    ready_timeout = 0.9 * _PHASE_LIMIT[0]  # give up waiting before the phase alarm would interrupt the event loop
+
     async def session() -> dict[str, Any]:
         start = time.perf_counter()
-        app = XPathApp(snapshot=load_snapshot(path))
+        app = XPathApp(lambda: load_snapshot(path))
         async with app.run_test(size=(160, 50)) as pilot:
+            while app.catalog is None and app.load_error is None:
+                await pilot.pause(0.01)
             await pilot.pause()
             first = time.perf_counter() - start
-            await app.workers.wait_for_complete()
+            figures["explorer_first_screen_s"] = round(first, 3)  # kept even if waiting for "ready" overruns
+            try:
+                await asyncio.wait_for(app.workers.wait_for_complete(), ready_timeout)
+                ready: float | str = round(time.perf_counter() - start, 3)
+            except TimeoutError:
+                ready = f"n/a (not ready after {ready_timeout:.0f} s)"
             await pilot.pause()
-            ready = time.perf_counter() - start
-        return {"explorer_first_screen_s": round(first, 3), "explorer_ready_s": round(ready, 3)}
+        if app.load_error:
+            raise RuntimeError(app.load_error)
+        return {"explorer_first_screen_s": round(first, 3), "explorer_ready_s": ready}
 
     return asyncio.run(session())
 
@@ -323,7 +355,8 @@ def machine() -> dict[str, Any]:
 
 
 def _run_child(*args: str) -> Figures:
-    completed = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", *args],
+    completed = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--phase-limit",
+                                str(_PHASE_LIMIT[0]), "--child", *args],
                                capture_output=True, text=True, cwd=ROOT, check=False)
     if completed.returncode != 0:
         lines = (completed.stderr.strip() or "no output").splitlines()
@@ -337,6 +370,7 @@ def run(sizes: list[int], seed: int, samples: int, keep: Path | None) -> dict[st
     results = []
     with tempfile.TemporaryDirectory(prefix="xpath-bench-") as scratch:
         folder = keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
         for size in sizes:
             path = folder / f"synthetic-{size}-seed{seed}.json.gz"
             figures: Figures = {"accounts": size}
@@ -386,16 +420,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=7, help="resources per who-can median")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--keep", type=Path, default=None, help="keep the generated snapshots in this directory")
+    parser.add_argument("--phase-limit", type=float, default=600.0,
+                        help="seconds one phase (load, build, who-can, ...) may take before it is reported as n/a")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    _PHASE_LIMIT[0] = args.phase_limit
     if args.child:
         role, *rest = args.child
         if role == "generate":
             figures = child_generate(int(rest[0]), int(rest[1]), Path(rest[2]))
         else:
             figures = child_measure(Path(rest[0]), int(rest[1]))
-        print(json.dumps(figures))
-        return 0
+        print(json.dumps(figures), flush=True)
+        sys.stderr.flush()
+        os._exit(0)  # a graph build the explorer left running in a thread must not hold the child open
     try:
         sizes = [int(part) for part in args.sizes.split(",") if part.strip()]
     except ValueError:
