@@ -120,8 +120,10 @@ class CheckContext:
         if not self.use_graph:
             return None
         graph = self.access_graph.graph
-        if account_id not in graph or target not in graph:
-            return account_id in graph and False
+        if target not in graph:
+            return None
+        if account_id not in graph:
+            return False  # the builder adds an outside account only when one of its edges survives evaluation
         members = [node for _, node, kind in graph.out_edges(account_id, data="kind") if kind == "member"]
         return any(graph.has_edge(source, target) for source in (account_id, *members))
 
