@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from graph.findings.context import PolicySite
 from graph.policy.conditions import Clause, Family, SetQualifier
-from graph.policy.document import Statement, policy_from_text
+from graph.policy import Statement, policy_from_text
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _IAM_ARN = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):(.+)$")
@@ -48,8 +48,8 @@ def positive_clauses(statement: Statement, keys: frozenset[str]) -> tuple[Clause
             continue
         if clause.qualifier is SetQualifier.FOR_ALL_VALUES or clause.family in (Family.NULL, Family.UNKNOWN):
             continue
-        if not any(_concrete(clause, value) for value in clause.values):
-            continue
+        if not clause.values or not all(_concrete(clause, value) for value in clause.values):
+            continue  # the values are ORed: one catch-all value ("*", 0.0.0.0/0) lets everyone through
         found.append(clause)
     return tuple(found)
 

@@ -47,6 +47,12 @@ def test_whole_internet_cidr_does_not_pin(findings):
     assert findings("XPT-RES-001", resources=bucket(document)) == [("XPT-RES-001", BUCKET)]
 
 
+def test_a_catch_all_value_among_the_pins_does_not_pin(findings):
+    # Values of one condition key are ORed (condition evaluation logic): "*" next to a VPC endpoint admits anyone.
+    document = policy(allow("*", condition={"StringLike": {"aws:SourceVpce": ["vpce-0abc", "*"]}}))
+    assert findings("XPT-RES-001", resources=bucket(document)) == [("XPT-RES-001", BUCKET)]
+
+
 def test_sns_default_topic_policy_is_not_public(findings):
     # The SNS default policy pins AWS:* with AWS:SourceOwner = the owner (SEMANTICS 4.3).
     document = {"Version": "2008-10-17", "Id": "__default_policy_ID", "Statement": [{
