@@ -271,7 +271,11 @@ def collect(options: CollectOptions, progress: ProgressCallback | None = None) -
             cannot be listed, or every account failed.
     """
     started = time.monotonic()
-    settings = ClientSettings(options.config or client_config(options.workers), options.endpoint_url, options.hooks)
+    config = options.config or client_config(options.workers)
+    if options.endpoint_url:
+        # One endpoint for everything: no "<account-id>." host prefix (s3control), which it cannot resolve.
+        config = config.merge(Config(inject_host_prefix=False))
+    settings = ClientSettings(config, options.endpoint_url, options.hooks)
     identified = [_identify(profile, settings) for profile in options.profiles or (None,)]
     warnings = [f"skipped {found}" for found in identified if isinstance(found, str)]
     bases = [found for found in identified if isinstance(found, _Base)]

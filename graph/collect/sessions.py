@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 import botocore.session
@@ -68,6 +69,8 @@ class Clients:
             if found is None:
                 found = self.session.client(service, region_name=key[1], config=self._settings.config,
                                             endpoint_url=self._settings.endpoint_url)
+                if self._settings.endpoint_url and service == "s3control":
+                    found.meta.events.register("before-sign.s3-control", _without_account_host)
                 self._cache[key] = found
             return found
 
@@ -89,6 +92,17 @@ def _new_core(profile: str | None = None) -> botocore.session.Session:
     core = botocore.session.Session(profile=profile)
     core.register_component("data_loader", _loader())
     return core
+
+
+def _without_account_host(request: Any, **_: Any) -> None:
+    """Drops the `<account-id>.` that S3 Control's endpoint rules put before any host, custom ones included.
+
+    Only with `--endpoint-url`: a local emulator has one host name, not one per account.
+    """
+    parts = urlsplit(request.url)
+    first, _, rest = parts.netloc.partition(".")
+    if len(first) == 12 and first.isdigit() and rest:
+        request.url = urlunsplit(parts._replace(netloc=rest))
 
 
 def _with_hooks(botocore_session: botocore.session.Session, hooks: Sequence[Hook]) -> None:
