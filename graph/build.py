@@ -11,13 +11,16 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
 from graph.edges import assume_role, member, resources
 from graph.edges.catalog import modelled
 from graph.edges.common import PUBLIC_NODE, EdgeKind, EdgeSpec, NodeKind
+from graph.edges.lazy import LazyGrants
 from graph.edges.principals import PrincipalIndex
+from graph.edges.shared import SharedOutcomes
 from graph.model import Account, Resource, Snapshot
 from graph.org import OrgIndex
 
@@ -29,7 +32,12 @@ SCP_UNKNOWN = ("SCP layer unknown: the snapshot has no organization data, so SCP
 
 @dataclass(frozen=True, slots=True)
 class AccessGraph:
-    """The access graph of one snapshot, with its indexes and warnings."""
+    """The access graph of one snapshot, with its indexes and warnings.
+
+    `graph` holds every edge except those of `"*"` grants to principals of accounts other than the
+    resource's: there are O(accounts²) of them, so `lazy` evaluates them when a question needs them
+    (`deferred_into`, `deferred_from`; `graph.query` uses both). `full_graph()` has them all.
+    """
 
     graph: nx.MultiDiGraph
     snapshot: Snapshot
@@ -37,6 +45,29 @@ class AccessGraph:
     warnings: tuple[str, ...]
     resources: Mapping[str, Resource] = field(default_factory=dict)
     accounts: Mapping[str, Account] = field(default_factory=dict)
+    lazy: LazyGrants | None = None
+    """Edges of `"*"` grants to other accounts' principals, evaluated when a question needs them."""
+
+    def deferred_into(self, target: str) -> Mapping[str, list[dict[str, Any]]]:
+        """Source -> attributes of the deferred edges into `target` (edges not in `graph`)."""
+        return self.lazy.into(target) if self.lazy is not None else {}
+
+    def deferred_from(self, source: str) -> Mapping[str, list[dict[str, Any]]]:
+        """Target -> attributes of the deferred edges out of `source` (edges not in `graph`)."""
+        return self.lazy.out_of(source) if self.lazy is not None else {}
+
+    def deferred_between(self, source: str, target: str) -> list[dict[str, Any]]:
+        """Attributes of the deferred edges from `source` to `target`."""
+        return self.lazy.between(source, target) if self.lazy is not None else []
+
+    def full_graph(self) -> nx.MultiDiGraph:
+        """`graph` plus every deferred edge (O(accounts²) edges on a large organization: for exports)."""
+        if self.lazy is None or not self.lazy.targets:
+            return self.graph
+        full = self.graph.copy()
+        for edge in self.lazy.all_edges():
+            full.add_edge(edge.source, edge.target, **edge.attributes())
+        return full
 
     def account_warnings(self, account_ids: Iterable[str]) -> list[str]:
         """Collection errors recorded for these accounts, one line each."""
@@ -120,8 +151,9 @@ def build_graph(snapshot: Snapshot, *, edge_kinds: set[str] | None = None) -> Ac
     warnings += principals.warnings
     found: list[EdgeSpec] = list(member.edges(snapshot))
     found += assume_role.edges(snapshot, principals, warnings)
-    found += resources.edges(snapshot, principals, warnings)
-    wanted = None if edge_kinds is None else {EdgeKind(kind) for kind in edge_kinds}
+    wanted = None if edge_kinds is None else frozenset(EdgeKind(kind) for kind in edge_kinds)
+    lazy = LazyGrants(principals, SharedOutcomes(), wanted)
+    found += resources.edges(snapshot, principals, warnings, lazy)
     for edge in found:
         if wanted is not None and edge.kind not in wanted:
             continue
@@ -131,4 +163,5 @@ def build_graph(snapshot: Snapshot, *, edge_kinds: set[str] | None = None) -> Ac
         graph, snapshot, org, tuple(dict.fromkeys(warnings)),
         {r.arn: r for a in snapshot.accounts for r in a.resources},
         {a.id: a for a in snapshot.accounts},
+        lazy,
     )

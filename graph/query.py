@@ -220,9 +220,21 @@ def _allows(data: dict[str, Any], action: str | None) -> bool:
     return any(action_pattern_matches(action, granted) for granted in data["actions"])
 
 
+def _edge_data(ag: AccessGraph, source: str, target: str) -> list[dict[str, Any]]:
+    """Attributes of every edge from `source` to `target`, deferred ones included."""
+    found = list(ag.graph.get_edge_data(source, target, default={}).values())
+    deferred = ag.deferred_between(source, target)
+    return found + deferred if deferred else found
+
+
+def _predecessors(ag: AccessGraph, target: str) -> list[str]:
+    """Sources of an edge into `target`, deferred ones included."""
+    return list(dict.fromkeys([*ag.graph.predecessors(target), *ag.deferred_into(target)]))
+
+
 def _best_hop(ag: AccessGraph, source: str, target: str, action: str | None) -> Hop | None:
     best: Hop | None = None
-    for data in ag.graph.get_edge_data(source, target, default={}).values():
+    for data in _edge_data(ag, source, target):
         if not _allows(data, action):
             continue
         hop = Hop.from_edge(source, target, data)
@@ -234,7 +246,7 @@ def _best_hop(ag: AccessGraph, source: str, target: str, action: str | None) -> 
 def _hops_by_kind(ag: AccessGraph, source: str, target: str, action: str | None) -> list[Hop]:
     """The best parallel edge of each kind (a bucket grant and an identity grant are distinct paths)."""
     best: dict[EdgeKind, Hop] = {}
-    for data in ag.graph.get_edge_data(source, target, default={}).values():
+    for data in _edge_data(ag, source, target):
         if not _allows(data, action):
             continue
         hop = Hop.from_edge(source, target, data)
@@ -259,7 +271,7 @@ def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: in
     graph = ag.graph
     best: dict[str, AccessPath] = {}
     frontier: dict[str, AccessPath] = {}
-    for source in graph.predecessors(target):
+    for source in _predecessors(ag, target):
         hop = _best_hop(ag, source, target, action)
         if hop is not None and hop.kind is not EdgeKind.MEMBER:
             frontier[source] = AccessPath((hop,))
@@ -337,7 +349,7 @@ def _reverse_distances(ag: AccessGraph, target: str, action: str | None) -> dict
     """Hops from each node to `target`, through principals only."""
     graph = ag.graph
     distance = {target: 0}
-    frontier = [s for s in graph.predecessors(target) if _best_hop(ag, s, target, action) is not None]
+    frontier = [s for s in _predecessors(ag, target) if _best_hop(ag, s, target, action) is not None]
     for node in frontier:
         distance.setdefault(node, 1)
     while frontier:
@@ -442,7 +454,7 @@ def reach(ag: AccessGraph, source: str, *, action: str | None = None, max_hops: 
         for node in frontier:
             if node != source and graph.nodes[node]["kind"] not in _PRINCIPALS:
                 continue
-            for target in sorted(set(graph.successors(node))):
+            for target in sorted({*graph.successors(node), *ag.deferred_from(node)}):
                 kind = graph.nodes[target]["kind"]
                 if kind == str(NodeKind.RESOURCE) or (kind == str(NodeKind.ROLE) and action is not None):
                     hop = _best_hop(ag, node, target, action)
@@ -473,5 +485,11 @@ def reach(ag: AccessGraph, source: str, *, action: str | None = None, max_hops: 
 
 
 def subgraph(ag: AccessGraph, nodes: set[str]) -> nx.MultiDiGraph:
-    """The part of the graph induced by some nodes (for exporting one answer)."""
-    return ag.graph.subgraph(nodes).copy()
+    """The part of the graph induced by some nodes (for exporting one answer), deferred edges included."""
+    found = ag.graph.subgraph(nodes).copy()
+    for target in nodes:
+        for source, edges in ag.deferred_into(target).items():
+            if source in nodes:
+                for data in edges:
+                    found.add_edge(source, target, **data)
+    return found

@@ -137,6 +137,10 @@ class PrincipalIndex:
         kind, _, name = parts[5].partition("/")
         return self._by_name.get((parts[4], kind, name.rsplit("/", 1)[-1]))
 
+    def allows_of(self, node: str) -> tuple[StatementShape, ...]:
+        """The Allow statements of a principal's identity policies."""
+        return self._allows.get(node, ())
+
     def candidates(self, account_id: str, service: str, arn: str, *, with_children: bool = False) -> list[Caller]:
         """Principals of an account with an identity Allow that could cover `service` on `arn`."""
         nodes = set(self._by_service.get((account_id, service), ())) | set(self._by_service.get((account_id, "*"), ()))

@@ -36,8 +36,14 @@ class Scope:
     with_children: bool = False
 
 
+def admits_everyone(policy_text: str) -> bool:
+    """Whether an Allow statement names `"*"` or uses NotPrincipal (then every account's principals are candidates)."""
+    return any(shape.allows and (shape.not_principal or any(ref.kind == "public" for ref in shape.principals))
+               for shape in statement_shapes(policy_text))
+
+
 def named_callers(policy_text: str, principals: PrincipalIndex, collected: frozenset[str], scope: Scope,
-                  warnings: list[str], *, where: str) -> list[Caller]:
+                  warnings: list[str], *, where: str, other_accounts: bool = True) -> list[Caller]:
     """Candidate callers admitted by the Allow statements of a resource or trust policy.
 
     Args:
@@ -47,17 +53,19 @@ def named_callers(policy_text: str, principals: PrincipalIndex, collected: froze
         scope: the service and ARN the callers want.
         warnings: receives one line per principal the policy names that the snapshot lacks.
         where: the resource or role, for warnings.
+        other_accounts: for `"*"` and NotPrincipal, include the principals of accounts other than
+            the resource's (False when `graph.edges.lazy` expands them on demand).
     """
     found: list[Caller] = []
     for shape in statement_shapes(policy_text):
         if not shape.allows:
             continue
         if shape.not_principal:  # Allow + NotPrincipal: everyone except the listed ones
-            found.extend(_everyone(principals, scope))
+            found.extend(_everyone(principals, scope, other_accounts))
             continue
         for ref in shape.principals:
             if ref.kind == "public":
-                found.extend(_everyone(principals, scope))
+                found.extend(_everyone(principals, scope, other_accounts))
             elif ref.kind == "service":
                 found.append(service_caller(ref.value))
             elif ref.kind == "federated":
@@ -67,11 +75,13 @@ def named_callers(policy_text: str, principals: PrincipalIndex, collected: froze
     return found
 
 
-def _everyone(principals: PrincipalIndex, scope: Scope) -> list[Caller]:
+def _everyone(principals: PrincipalIndex, scope: Scope, other_accounts: bool) -> list[Caller]:
     """A `"*"` grant: the public node, every principal of the resource's own account (there the
     grant works without an identity Allow), and elsewhere those whose identity policies could allow it."""
-    return [public_caller(), *principals.by_account.get(scope.account, ()),
-            *principals.everywhere(scope.service, scope.arn, with_children=scope.with_children)]
+    found = [public_caller(), *principals.by_account.get(scope.account, ())]
+    if other_accounts:
+        found += principals.everywhere(scope.service, scope.arn, with_children=scope.with_children)
+    return found
 
 
 def _aws_principal(value: str, principals: PrincipalIndex, collected: frozenset[str], scope: Scope,

@@ -10,23 +10,15 @@ policy limits a grant to key prefixes, on each `bucket/prefix*`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 from graph import context
-from graph.edges.catalog import ActionTarget, actions_for, modelled, service_of
-from graph.edges.common import (
-    ActionGroup,
-    Caller,
-    EdgeSpec,
-    PolicyKind,
-    Target,
-    evaluate_pair,
-    load_policy,
-)
+from graph.edges.catalog import modelled, service_of
+from graph.edges.common import EdgeSpec, PolicyKind, Target, load_policy
 from graph.edges.identity_policy import identity_callers, needs_own_policy
+from graph.edges.lazy import LazyGrants
 from graph.edges.principals import PrincipalIndex
-from graph.edges.resource_policy import Scope, named_callers
-from graph.edges.statements import object_prefixes, statement_shapes
+from graph.edges.resource_policy import Scope, admits_everyone, named_callers
+from graph.edges.shared import SharedOutcomes
 from graph.model import Resource, ResourceType, Snapshot
 
 
@@ -43,31 +35,15 @@ def resource_target(resource: Resource, principals: PrincipalIndex) -> Target:
     )
 
 
-@lru_cache(maxsize=64)
-def _catalogue_masks(resource_type: str) -> tuple[tuple[str, ...], int, int]:
-    """The catalogue of a type, and the bit masks of its own-ARN and object-level actions."""
-    catalogue = actions_for(resource_type)
-    own = sum(1 << bit for bit, action in enumerate(catalogue) if action.target is ActionTarget.RESOURCE)
-    objects = sum(1 << bit for bit, action in enumerate(catalogue) if action.target is ActionTarget.OBJECT)
-    return tuple(action.name for action in catalogue), own, objects
+def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str],
+          lazy: LazyGrants | None = None) -> Iterator[EdgeSpec]:
+    """Every resource-policy and identity-policy edge to the snapshot's modelled resources.
 
-
-def action_groups(resource: Resource, caller: Caller, target: Target) -> list[ActionGroup]:
-    """The candidate actions on `resource` (objects of a bucket at each scope a policy names)."""
-    names, own, objects = _catalogue_masks(resource.type)
-    groups = [ActionGroup(names, resource.arn, own)] if own else []
-    if objects:
-        texts = [p.text for p in caller.identity] + ([target.policy.text] if target.policy else [])
-        prefixes = sorted({prefix for text in texts for shape in statement_shapes(text)
-                           for prefix in object_prefixes(shape, resource.arn)})
-        groups.append(ActionGroup(names, f"{resource.arn}/*", objects))
-        groups.extend(ActionGroup(names, f"{resource.arn}/{prefix}*", objects, prefix) for prefix in prefixes)
-    return groups
-
-
-def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -> Iterator[EdgeSpec]:
-    """Every resource-policy and identity-policy edge to the snapshot's modelled resources."""
+    With `lazy`, a `"*"` grant is evaluated here for the public node, the resource's own account
+    and the principals the policy names; the other accounts' principals are left to `lazy`.
+    """
     collected = frozenset(account.id for account in snapshot.accounts)
+    outcomes = lazy.outcomes if lazy is not None else SharedOutcomes()
     for account in snapshot.accounts:
         for resource in account.resources:
             if not modelled(resource.type):
@@ -76,12 +52,16 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -
             scope = Scope(service_of(resource.type) or "", resource.arn, resource.account_id,
                           with_children=resource.type == ResourceType.S3_BUCKET)
             callers = identity_callers(resource, principals, scope)
+            defer = False
             if target.policy is not None:
+                defer = lazy is not None and admits_everyone(target.policy.text)
                 callers += named_callers(target.policy.text, principals, collected, scope, warnings,
-                                         where=f"policy of {resource.arn}")
+                                         where=f"policy of {resource.arn}", other_accounts=not defer)
             seen: set[tuple[str, str]] = set()
             for caller in callers:
                 if (caller.node, caller.principal) in seen:
                     continue
                 seen.add((caller.node, caller.principal))
-                yield from evaluate_pair(caller, target, action_groups(resource, caller, target))
+                yield from outcomes.edges(caller, target, resource)
+            if defer and lazy is not None:
+                lazy.defer(resource, target, frozenset(node for node, _ in seen))

@@ -36,8 +36,8 @@ BUCKET = "arn:aws:s3:::data"
 
 
 def edges(ag: Any, source: str, target: str) -> list[dict[str, Any]]:
-    """Attribute dicts of every edge source -> target."""
-    return list(ag.graph.get_edge_data(source, target, default={}).values())
+    """Attribute dicts of every edge source -> target (a `"*"` grant's other-account edges are deferred)."""
+    return list(ag.graph.get_edge_data(source, target, default={}).values()) + ag.deferred_between(source, target)
 
 
 def actions(ag: Any, source: str, target: str) -> set[str]:

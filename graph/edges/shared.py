@@ -1,0 +1,171 @@
+"""The edges of a (caller, resource) pair, shared between callers the evaluator cannot tell apart.
+
+Many principals ask the same question: every account's `OrganizationAccountAccessRole` holds only
+`AdministratorAccess` under the same SCPs, every auditor holds `ReadOnlyAccess`. For one resource,
+two such callers get the same decision, the same conditions and the same proving statements when
+everything the evaluation reads is equal:
+- the kind of caller (user or role, service-linked or not) and whether it is in the resource's account;
+- the same identity policies, boundary and SCP levels (same documents under the same ids);
+- the values of every context key read by the statements that could apply to the resource's actions;
+- and the resource side names neither of them (no Principal or NotPrincipal entry of their account).
+Then the evaluation of one stands for the other; only the edges' source differs. Callers that do
+not meet the last rule, and callers that are not users or roles, are evaluated one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from graph.edges.catalog import ActionTarget, actions_for
+from graph.edges.common import ActionGroup, Caller, EdgeSpec, LoadedPolicy, NodeKind, Target, evaluate_pair
+from graph.edges.statements import account_of_principal, object_prefixes, statement_shapes
+from graph.model import Resource
+from graph.policy import Policy
+
+_SHARED_KINDS = frozenset({NodeKind.USER, NodeKind.ROLE})
+_ABSENT = "<absent>"
+_MEMO_LIMIT = 200_000
+"""Outcomes kept before the memo starts afresh (bounds memory on very large organizations)."""
+
+
+@lru_cache(maxsize=64)
+def catalogue_masks(resource_type: str) -> tuple[tuple[str, ...], int, int]:
+    """The catalogue of a type, and the bit masks of its own-ARN and object-level actions."""
+    catalogue = actions_for(resource_type)
+    own = sum(1 << bit for bit, action in enumerate(catalogue) if action.target is ActionTarget.RESOURCE)
+    objects = sum(1 << bit for bit, action in enumerate(catalogue) if action.target is ActionTarget.OBJECT)
+    return tuple(action.name for action in catalogue), own, objects
+
+
+def action_groups(resource: Resource, caller: Caller, target: Target) -> list[ActionGroup]:
+    """The candidate actions on `resource` (objects of a bucket at each scope a policy names)."""
+    names, own, objects = catalogue_masks(resource.type)
+    groups = [ActionGroup(names, resource.arn, own)] if own else []
+    if objects:
+        texts = [p.text for p in caller.identity] + ([target.policy.text] if target.policy else [])
+        prefixes = sorted({prefix for text in texts for shape in statement_shapes(text)
+                           for prefix in object_prefixes(shape, resource.arn)})
+        groups.append(ActionGroup(names, f"{resource.arn}/*", objects))
+        groups.extend(ActionGroup(names, f"{resource.arn}/{prefix}*", objects, prefix) for prefix in prefixes)
+    return groups
+
+
+def _statement_keys(policy: Policy, names: tuple[str, ...]) -> frozenset[str]:
+    """Lower-cased context keys read by the statements whose Action covers one of `names`."""
+    keys: set[str] = set()
+    seen: set[int] = set()
+    for name in names:
+        for statement in policy.statements_for_action(name):
+            if statement.index in seen:
+                continue
+            seen.add(statement.index)
+            for clause in statement.conditions:
+                keys.add(clause.key_lower)
+                for template in clause.templates or ():
+                    keys.update(variable.key.lower() for variable in template.variables)
+            for template in statement.resource_templates or ():
+                keys.update(variable.key.lower() for variable in template.variables)
+    return frozenset(keys)
+
+
+def _named_accounts(policies: list[LoadedPolicy]) -> frozenset[str] | None:
+    """Accounts that a Principal or NotPrincipal entry names (None: one entry is not account-bound)."""
+    accounts: set[str] = set()
+    for loaded in policies:
+        for shape in statement_shapes(loaded.text):
+            for ref in shape.principals:
+                if ref.kind == "aws":
+                    account = account_of_principal(ref.value)
+                    if account is None:
+                        return None  # a unique id (AIDA..., AROA...) could name any caller
+                    accounts.add(account)
+                elif ref.kind not in ("public", "service", "federated"):
+                    return None
+    return frozenset(accounts)
+
+
+@dataclass(slots=True)
+class SharedOutcomes:
+    """`evaluate_pair` for resources, memoized on everything the outcome depends on (module docstring)."""
+
+    _memo: dict[tuple[object, ...], list[EdgeSpec]] = field(default_factory=dict)
+    _keys: dict[tuple[str, str | None, tuple[str, ...]], frozenset[str]] = field(default_factory=dict)
+    _named: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    _identity: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    _context: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+
+    def edges(self, caller: Caller, target: Target, resource: Resource) -> list[EdgeSpec]:
+        """The edges from `caller` to `resource` (see `common.evaluate_pair`)."""
+        key = self._signature(caller, target, resource)
+        if key is None:
+            return evaluate_pair(caller, target, action_groups(resource, caller, target))
+        found = self._memo.get(key)
+        if found is None:
+            self.misses += 1
+            found = evaluate_pair(caller, target, action_groups(resource, caller, target))
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = found
+            return found
+        self.hits += 1
+        return [edge if edge.source == caller.node else replace(edge, source=caller.node) for edge in found]
+
+    def _signature(self, caller: Caller, target: Target, resource: Resource) -> tuple[object, ...] | None:
+        if caller.kind not in _SHARED_KINDS or not caller.in_dataset:
+            return None
+        named = self._named_on(target)
+        if named is None or caller.account in named:
+            return None
+        names = catalogue_masks(resource.type)[0]
+        keys: set[str] = set()
+        for loaded in self._policies(caller, target):
+            keys |= self._keys_of(loaded, names)
+        values, absent = self._context_of(caller)
+        context = tuple((key, values.get(key, _ABSENT if key in absent else None)) for key in sorted(keys))
+        return (target.node, caller.kind, caller.account == target.account, self._identity_of(caller), context)
+
+    @staticmethod
+    def _policies(caller: Caller, target: Target) -> list[LoadedPolicy]:
+        policies = list(caller.identity)
+        if caller.boundary is not None:
+            policies.append(caller.boundary)
+        policies += [p for level in caller.scps or () for p in level]
+        if target.policy is not None:
+            policies.append(target.policy)
+        policies += [p for level in target.rcps or () for p in level]
+        return policies
+
+    def _keys_of(self, loaded: LoadedPolicy, names: tuple[str, ...]) -> frozenset[str]:
+        key = (loaded.text, loaded.policy_id, names)
+        found = self._keys.get(key)
+        if found is None:
+            found = self._keys[key] = _statement_keys(loaded.policy, names)
+        return found
+
+    def _named_on(self, target: Target) -> frozenset[str] | None:
+        if target.node not in self._named:
+            policies = ([target.policy] if target.policy else []) + [p for level in target.rcps or () for p in level]
+            self._named[target.node] = _named_accounts(policies)
+        return self._named[target.node]
+
+    def _identity_of(self, caller: Caller) -> tuple[object, ...]:
+        found = self._identity.get(caller.node)
+        if found is None:
+            def ids(policies: tuple[LoadedPolicy, ...]) -> tuple[tuple[str, str], ...]:
+                return tuple((p.policy_id, p.text) for p in policies)
+            service_linked = "/aws-service-role/" in caller.principal or caller.principal.rsplit("/", 1)[-1].startswith(
+                "AWSServiceRoleFor")
+            found = (ids(caller.identity), ids((caller.boundary,)) if caller.boundary else None,
+                     None if caller.scps is None else tuple(ids(level) for level in caller.scps), service_linked)
+            self._identity[caller.node] = found
+        return found
+
+    def _context_of(self, caller: Caller) -> tuple[dict[str, object], frozenset[str]]:
+        found = self._context.get(caller.node)
+        if found is None:
+            values = {key.lower(): value for key, value in caller.context.values.items()}
+            found = self._context[caller.node] = (values, caller.context.known_absent)
+        return found
