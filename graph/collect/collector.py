@@ -23,7 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from graph.collect import ecr, iam, kms, lambda_functions, s3, secrets, sns, sqs
 from graph.collect.account import AccountData, Scope
 from graph.collect.calls import ErrorLog, Reader, ReadError, failure_of
-from graph.collect.organization import list_member_accounts, read_organization
+from graph.collect.organization import OrgAccountEntry, list_member_accounts, read_organization
 from graph.collect.regions import enabled_regions
 from graph.collect.scheduler import Scheduler
 from graph.collect.sessions import ClientSettings, Clients, Hook, RoleRequest, assumed_session, client_config, \
@@ -161,13 +161,13 @@ class _Run:
                         for service, lister in _REGIONAL_LISTERS.items())
         return Done(more=tuple(work))
 
-    def read_organization_work(self, base: _Base) -> Work:
+    def read_organization_work(self, base: _Base, members: list[OrgAccountEntry] | None = None) -> Work:
         self.organization_reader_account = base.account_id
 
         def read() -> Done:
             reader = Reader(base.clients.client("organizations"), Service.ORGANIZATIONS.value,
                             self.organization_errors)
-            self.organization = read_organization(reader)
+            self.organization = read_organization(reader, members)
             return Done()
 
         return Work(Service.ORGANIZATIONS, base.account_id, None, read)
@@ -217,7 +217,7 @@ def _targets(run: _Run, bases: Sequence[_Base], warnings: list[str]) -> list[Wor
             work.append(run.add_reached(first, member.name))
         else:
             work.append(run.add_assumed(first, member.id, member.name, options.organization))
-    return [run.read_organization_work(first), *work]
+    return [run.read_organization_work(first, members), *work]
 
 
 _RESOURCE_POLICY = re.compile(r"^accounts\[(\d+)\]\.resources\[(\d+)\]\.policy\b")

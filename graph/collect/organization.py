@@ -86,18 +86,22 @@ def _policies(reader: Reader) -> list[dict[str, Any]] | None:
     return found
 
 
-def read_organization(reader: Reader) -> dict[str, Any] | None:
+def read_organization(reader: Reader, members: list[OrgAccountEntry] | None = None) -> dict[str, Any] | None:
     """The snapshot's `organization` object, or None (standalone account, or a part could not be read).
 
     Failures are recorded by `reader`; a half-read tree is never returned, since a missing SCP
     would silently widen access.
+
+    Args:
+        reader: An Organizations reader in the management or a delegated administrator account.
+        members: The organization's accounts when already listed (`--org`), to name them.
     """
     described = reader.call("DescribeOrganization", absent=_NOT_IN_USE)
     if not described.ok:
         return None
     organization = described.data["Organization"]
     roots = reader.pages("ListRoots")
-    members = list_member_accounts(reader)
+    members = members if members is not None else list_member_accounts(reader)
     if not roots.ok or members is None:
         return None
     names = {member.id: member.name for member in members}

@@ -8,11 +8,13 @@ second, clean collection records every operation called to prove the read-only r
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,11 +23,11 @@ from botocore.exceptions import ClientError, ReadTimeoutError
 from moto.core.botocore_stubber import MockRawResponse
 
 from graph.build import build_graph
-from graph.collect import Collection, collect
+from graph.collect import Collection, CollectOptions, collect
 from graph.model import ResourceType
 from graph.query import who_can
 from tests.collect.test_collect_org import account, org_options, resource
-from tests.collect.world import COLLECTOR_ROLE, World
+from tests.collect.world import COLLECTOR_ROLE, MANAGEMENT, World
 
 THROTTLES = 2
 
@@ -194,3 +196,53 @@ def test_each_fact_is_read_once_per_resource(world: World, recorded: tuple[Recor
     assert counts[("sts", "AssumeRole")] == 3
     # IAM is global: one GetAccountAuthorizationDetails page per account, not per region.
     assert counts[("iam", "GetAccountAuthorizationDetails")] == 4
+
+
+# API operations whose IAM action has another name (Service Authorization Reference).
+_IAM_ACTION = {("s3", "ListBuckets"): "s3:ListAllMyBuckets", ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+               ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
+               ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock"}
+
+
+def test_the_documented_collector_policy_allows_exactly_what_is_called(recorded: tuple[Recorder, Collection]) -> None:
+    recorder, _ = recorded
+    text = (Path(__file__).resolve().parents[2] / "docs" / "collect.md").read_text()
+    policy = json.loads(re.search(r"Permissions policy.*?```json\n(.*?)```", text, re.S)[1])  # type: ignore[index]
+    documented = set(policy["Statement"][0]["Action"])
+    called = {_IAM_ACTION.get(call, f"{call[0]}:{call[1]}") for call in set(recorder.calls)} - {"sts:AssumeRole"}
+    # sts:AssumeRole belongs to the caller's policy (documented separately), not the collector role's.
+    # With --regions given and names from the organization, only the region list and the alias are not needed.
+    assert documented - called == {"ec2:DescribeRegions", "iam:ListAccountAliases"}
+    assert called <= documented
+
+
+def _three_enabled_regions(parsed: dict[str, Any], **_: Any) -> None:
+    """An account with us-east-1, eu-west-1 and eu-central-1 enabled, and ap-east-1 (opt-in) not."""
+    parsed["Regions"] = [{"RegionName": name, "OptInStatus": status} for name, status in (
+        ("us-east-1", "opt-in-not-required"), ("eu-west-1", "opt-in-not-required"),
+        ("eu-central-1", "opt-in-not-required"), ("ap-east-1", "not-opted-in"))]
+
+
+def test_without_regions_every_enabled_region_is_read(world: World, aws_keys: None) -> None:
+    recorder = RegionRecorder()
+    collection = collect(CollectOptions(hooks=(("before-call", recorder.record),
+                                               ("after-call.ec2.DescribeRegions", _three_enabled_regions))))
+    # One account (the default credentials' own); its enabled regions come from ec2:DescribeRegions,
+    # and each regional service is listed once in each of them, never in a region not opted in.
+    assert [a.id for a in collection.snapshot.accounts] == [MANAGEMENT]
+    assert recorder.regions("ec2", "DescribeRegions") == ["us-east-1"]
+    assert recorder.regions("sqs", "ListQueues") == ["eu-central-1", "eu-west-1", "us-east-1"]
+    assert recorder.regions("kms", "ListKeys") == ["eu-central-1", "eu-west-1", "us-east-1"]
+    # Outside --org the account is named by its alias, when it has one.
+    assert len(recorder.regions("iam", "ListAccountAliases")) == 1
+
+
+@dataclass
+class RegionRecorder:
+    calls: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def record(self, model: Any, context: dict[str, Any], **_: Any) -> None:
+        self.calls.append((model.service_model.service_name, model.name, context["client_region"]))
+
+    def regions(self, service: str, operation: str) -> list[str]:
+        return sorted(region for s, o, region in self.calls if (s, o) == (service, operation))
