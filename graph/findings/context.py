@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from graph.findings.model import FindingsSettings, PolicyKind
 from graph.model import PolicyDocument, Resource, Role, Snapshot
 from graph.org import OrgIndex
+from graph.policy import Statement, policy_from_text
 
 if TYPE_CHECKING:
     from graph.build import AccessGraph
@@ -56,6 +57,7 @@ class CheckContext:
         self.settings = settings
         self.org = OrgIndex.build(snapshot.organization)
         self._access_graph = access_graph
+        self._parsed: dict[str, tuple[Statement, ...]] = {}
         self.use_graph = use_graph
         """Whether checks may consult the access graph (built on first use)."""
 
@@ -99,6 +101,13 @@ class CheckContext:
             ids.update(user.user_id for user in account.users if user.user_id)
             ids.update(role.role_id for role in account.roles if role.role_id)
         return frozenset(ids)
+
+    def statements_of(self, document: PolicyDocument) -> tuple[Statement, ...]:
+        """The parsed statements of a document, parsed once per run whatever the evaluator's cache holds."""
+        found = self._parsed.get(document.text)
+        if found is None:
+            found = self._parsed[document.text] = policy_from_text(document.text).statements
+        return found
 
     def policy_sites(self) -> Iterator[PolicySite]:
         """Every role trust policy and resource policy of the snapshot, in snapshot order."""

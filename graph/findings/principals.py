@@ -46,7 +46,7 @@ def _location(item: SiteStatement) -> StatementLocation:
 
 def not_principal_allow(ctx: CheckContext) -> Iterator[Finding]:
     """XPT-PRIN-001: an Allow statement with NotPrincipal."""
-    for item in site_statements(ctx.policy_sites()):
+    for item in site_statements(ctx, ctx.policy_sites()):
         if not item.allow or item.statement.not_principals is None:
             continue
         site = item.site
@@ -61,7 +61,7 @@ def not_principal_allow(ctx: CheckContext) -> Iterator[Finding]:
 
 def dangling_unique_ids(ctx: CheckContext) -> Iterator[Finding]:
     """XPT-PRIN-002: a Principal or NotPrincipal naming a unique id that no collected principal has."""
-    for item in site_statements(ctx.policy_sites()):
+    for item in site_statements(ctx, ctx.policy_sites()):
         named = set()
         for element in (item.statement.principals, item.statement.not_principals):
             if element is not None:
@@ -80,7 +80,7 @@ def dangling_unique_ids(ctx: CheckContext) -> Iterator[Finding]:
 
 def principal_arn_takeover(ctx: CheckContext) -> Iterator[Finding]:
     """XPT-PRIN-003: an Allow conditioned on aws:PrincipalArn naming a missing role or user of a collected account."""
-    for item in site_statements(ctx.policy_sites()):
+    for item in site_statements(ctx, ctx.policy_sites()):
         if not item.allow:
             continue
         site = item.site

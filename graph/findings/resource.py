@@ -50,7 +50,7 @@ def _resource_allows(ctx: CheckContext) -> Iterator[tuple[SiteStatement, tuple[S
     for site in ctx.policy_sites():
         if site.kind is not PolicyKind.RESOURCE:
             continue
-        statements = tuple(site_statements([site]))
+        statements = tuple(site_statements(ctx, [site]))
         for item in statements:
             if item.allow and item.statement.principals is not None:
                 yield item, statements

@@ -60,7 +60,7 @@ def _remedy(kind: str, name: str, index: int, service: str, account: str) -> str
 def service_in_resource_policy(ctx: CheckContext) -> Iterator[Finding]:
     """XPT-SVC-001: a resource policy Allow to a service principal without a source condition."""
     sites = [site for site in ctx.policy_sites() if site.kind is PolicyKind.RESOURCE]
-    for item in site_statements(sites):
+    for item in site_statements(ctx, sites):
         principals = item.statement.principals
         if not item.allow or principals is None or positive_clauses(item.statement, SOURCE_KEYS):
             continue
@@ -79,7 +79,7 @@ def service_in_trust_policy(ctx: CheckContext) -> Iterator[Finding]:
     """XPT-SVC-002: a service role trust without a source condition (compute execution roles excepted)."""
     sites = [site for site in ctx.policy_sites()
              if site.kind is PolicyKind.TRUST and site.role is not None and not site.role.service_linked]
-    for item in site_statements(sites):
+    for item in site_statements(ctx, sites):
         principals = item.statement.principals
         if not item.allow or principals is None or positive_clauses(item.statement, SOURCE_KEYS):
             continue

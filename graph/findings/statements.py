@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from graph.findings.context import PolicySite
+from graph.findings.context import CheckContext, PolicySite
 from graph.policy.conditions import Clause, Family, SetQualifier
-from graph.policy import Statement, policy_from_text
+from graph.policy import Statement
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _IAM_ARN = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):(.+)$")
@@ -33,10 +33,10 @@ class SiteStatement:
     allow: bool
 
 
-def site_statements(sites: Iterable[PolicySite]) -> Iterator[SiteStatement]:
+def site_statements(ctx: CheckContext, sites: Iterable[PolicySite]) -> Iterator[SiteStatement]:
     """Every statement of every policy site, in order."""
     for site in sites:
-        for statement in policy_from_text(site.document.text).statements:
+        for statement in ctx.statements_of(site.document):
             yield SiteStatement(site, statement, statement.is_allow)
 
 

@@ -64,7 +64,7 @@ def _trust_statements(ctx: CheckContext) -> Iterator[tuple[SiteStatement, tuple[
     """Each Allow statement of each trust policy, with all statements of its policy."""
     sites = [site for site in ctx.policy_sites() if site.kind is PolicyKind.TRUST]
     for site in sites:
-        statements = tuple(site_statements([site]))
+        statements = tuple(site_statements(ctx, [site]))
         for item in statements:
             if item.allow and item.statement.principals is not None:
                 yield item, statements
