@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -18,7 +18,7 @@ Build = Callable[..., Snapshot]
 def build() -> Build:
     """`build(roles=[...], resources=[...], users=[...])` gives a snapshot of the example organization."""
 
-    def make(roles: list[Role] = (), resources: list[Resource] = (), users: list[User] = (),  # type: ignore[assignment]
+    def make(roles: Sequence[Role] = (), resources: Sequence[Resource] = (), users: Sequence[User] = (),
              organization: bool = True, org_policies: tuple[OrgPolicy, ...] = ()) -> Snapshot:
         accounts = []
         for account_id in (DEV, DATA):
@@ -33,9 +33,6 @@ def build() -> Build:
         return Snapshot("2026-11-27T10:00:00Z", "import", org, tuple(accounts))
 
     return make
-
-
-Findings = Callable[..., FindingsReport]
 
 
 @pytest.fixture()
