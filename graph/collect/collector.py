@@ -9,7 +9,6 @@ Only Get*, List*, Describe*, sts:AssumeRole and sts:GetCallerIdentity are ever c
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -121,7 +120,6 @@ class _Run:
         self.organization: dict[str, Any] | None = None
         self.organization_errors = ErrorLog()
         self.organization_reader_account: str | None = None
-        self._lock = threading.Lock()
 
     def wanted(self, account_id: str) -> bool:
         return self.options.accounts is None or account_id in self.options.accounts

@@ -49,7 +49,7 @@ def keep_used_aws_policies(details: dict[str, Any]) -> dict[str, Any]:
 
 def _named(policy: dict[str, Any]) -> dict[str, Any]:
     # Some emulators leave PolicyName out; it is always the ARN's last segment.
-    return policy if policy.get("PolicyName") else {"PolicyName": policy["Arn"].rsplit("/", 1)[-1], **policy}
+    return policy if policy.get("PolicyName") else {**policy, "PolicyName": policy["Arn"].rsplit("/", 1)[-1]}
 
 
 def read_authorization_details(scope: Scope) -> Done:

@@ -35,7 +35,7 @@ def fake_aws_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
 
 @pytest.fixture(scope="package")
 def world(fake_aws_environment: None) -> Iterator[World]:
-    """The moto organization of `tests.collect.world`, alive for the whole package (every test module shares it; nothing mutates it)."""
+    """The moto organization of `tests.collect.world`, shared by every module of the package (none mutates it)."""
     with mock_aws():
         yield build_world()
 

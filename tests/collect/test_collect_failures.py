@@ -199,7 +199,8 @@ def test_each_fact_is_read_once_per_resource(world: World, recorded: tuple[Recor
 
 
 # API operations whose IAM action has another name (Service Authorization Reference).
-_IAM_ACTION = {("s3", "ListBuckets"): "s3:ListAllMyBuckets", ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+_IAM_ACTION = {("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+               ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
                ("s3", "GetBucketEncryption"): "s3:GetEncryptionConfiguration",
                ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock"}
 
