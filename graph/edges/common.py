@@ -10,13 +10,19 @@ once, and a class that no Allow statement of an identity or resource policy cove
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
 from graph.context import RequestContext
 from graph.edges.catalog import summarize
-from graph.edges.statements import statement_covers_action, statement_may_match_resource, statement_shapes
+from graph.edges.statements import (
+    account_of_principal,
+    is_account_principal,
+    statement_covers_action,
+    statement_may_match_resource,
+    statement_shapes,
+)
 from graph.model import PolicyDocument
 from graph.policy import Condition, Decision, Policy, Request, Result, evaluate, policy_from_text
 
@@ -202,11 +208,45 @@ def _relevant(text: str, resource: str) -> frozenset[int]:
     return frozenset(shape.index for shape in statement_shapes(text) if statement_may_match_resource(shape, resource))
 
 
+_AWS_CALLERS = frozenset({NodeKind.USER, NodeKind.ROLE})
+_PASS_THROUGH = frozenset({"aws", "service", "federated"})
+
+
+@lru_cache(maxsize=262144)
+def _naming(text: str, kind: NodeKind, account: str | None) -> tuple[frozenset[int], frozenset[int]]:
+    """Allow statements of a resource policy that could name a caller, and those that could grant it alone.
+
+    For a collected user or role: an entry names it only if it is `"*"`, NotPrincipal, or an AWS
+    entry of its own account (an id, root, user, role or session ARN); an entry tied to no account
+    (a unique id, a canonical user) is kept. Of those, naming the account only delegates to the
+    caller's identity policies (SEMANTICS 2.2, 5), so it never grants alone. For other callers
+    every Allow statement is kept in both sets.
+    """
+    named, alone = set(), set()
+    for shape in statement_shapes(text):
+        if not shape.allows:
+            continue
+        if kind not in _AWS_CALLERS or shape.not_principal:
+            named.add(shape.index)
+            alone.add(shape.index)
+            continue
+        for ref in shape.principals:
+            if ref.kind == "public" or ref.kind not in _PASS_THROUGH:
+                named.add(shape.index)
+                alone.add(shape.index)
+            elif ref.kind == "aws" and account_of_principal(ref.value) in (None, account):
+                named.add(shape.index)
+                if not is_account_principal(ref.value):
+                    alone.add(shape.index)
+    return frozenset(named), frozenset(alone)
+
+
 def _flat(levels: Levels | None) -> tuple[LoadedPolicy, ...]:
     return tuple(policy for level in levels or () for policy in level)
 
 
 def _request(caller: Caller, target: Target, action: str, resource: str) -> Request:
+    """The request of one pair; its classes differ only in action and resource (`dataclasses.replace`)."""
     context = caller.context.merged(target.context)
     return Request(
         principal=caller.principal, action=action, resource=resource, resource_account=target.account,
@@ -247,24 +287,60 @@ def _grants(target: Target, result: Result) -> tuple[Grant, ...]:
     return tuple(sorted(grants, key=lambda g: (g.policy, g.statement)))
 
 
-def _classes(group: ActionGroup, policies: list[LoadedPolicy], capable: int) -> list[int]:
+def _classes(group: ActionGroup, policies: list[LoadedPolicy], identities: int, resource_side: bool,
+             rule: Grantable, naming: tuple[frozenset[int], frozenset[int]]) -> list[int]:
     """Split the group's actions into classes covered by the same statements; keep the grantable ones.
 
-    `policies[:capable]` are the policies that can grant (identity and resource policies); a
-    class that none of their Allow statements covers can only be an implicit deny.
+    `policies[:identities]` are the identity policies, followed by the resource policy when
+    `resource_side`; `naming` is what `_naming` says of the resource policy. A class that `rule`
+    says no Allow statement of theirs could grant can only be an implicit deny.
     """
     classes = [group.mask]
-    grantable = 0
+    identity = resource_named = resource_alone = 0
+    named, alone = naming
     for position, loaded in enumerate(policies):
         relevant = _relevant(loaded.text, group.resource)
+        is_resource = resource_side and position == identities
         for index, is_allow, mask in _statement_masks(loaded.text, group.names):
             covered = mask & group.mask
             if not covered or index not in relevant:
                 continue
-            if is_allow and position < capable:
-                grantable |= covered
+            if is_allow and position < identities:
+                identity |= covered
+            elif is_allow and is_resource:
+                resource_named |= covered if index in named else 0
+                resource_alone |= covered if index in alone else 0
             classes = [part for cls in classes for part in (cls & covered, cls & ~covered) if part]
+    if rule is Grantable.BOTH_SIDES:
+        grantable = identity & resource_named
+    elif rule is Grantable.RESOURCE_SIDE:
+        grantable = resource_named
+    elif rule is Grantable.OWN_POLICY:
+        grantable = resource_alone | (identity & resource_named)
+    else:
+        grantable = identity | resource_alone
     return [cls for cls in classes if cls & grantable]
+
+
+class Grantable(StrEnum):
+    """Which Allow statements can grant a pair on their own (SEMANTICS 2.2, 2.3, 3.1, 4.1)."""
+
+    BOTH_SIDES = "both-sides"
+    """A user or role of another account: its identity policies and the resource policy must both allow."""
+    RESOURCE_SIDE = "resource-side"
+    """A caller without identity policies of ours (service, provider, anyone, an account not collected)."""
+    OWN_POLICY = "own-policy"
+    """Same account, trust or key policy: it must allow, by naming the caller or by delegating to identity."""
+    EITHER = "either"
+    """Same account, other resources: an identity Allow, or a resource-policy Allow naming the caller."""
+
+
+def _rule(caller: Caller, target: Target) -> Grantable:
+    if caller.kind not in _AWS_CALLERS or not caller.in_dataset:
+        return Grantable.RESOURCE_SIDE
+    if caller.account != target.account:
+        return Grantable.BOTH_SIDES
+    return Grantable.EITHER if target.policy_kind is PolicyKind.GENERIC else Grantable.OWN_POLICY
 
 
 def _names(group: ActionGroup, mask: int) -> list[str]:
@@ -284,14 +360,20 @@ def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup])
         edges only carry actions not already allowed on the whole bucket.
     """
     policies: list[LoadedPolicy] = list(caller.identity) + ([target.policy] if target.policy else [])
-    capable = len(policies)
+    naming = _naming(target.policy.text, caller.kind, caller.account) if target.policy else (frozenset(), frozenset())
+    rule = _rule(caller, target)
     policies += ([caller.boundary] if caller.boundary else []) + list(_flat(caller.scps)) + list(_flat(target.rcps))
 
     outcomes: dict[tuple[object, ...], list[str]] = {}
+    base: Request | None = None
     for group in groups:
-        for cls in _classes(group, policies, capable):
+        for cls in _classes(group, policies, len(caller.identity), target.policy is not None, rule, naming):
             representative = group.names[(cls & -cls).bit_length() - 1]
-            result = evaluate(_request(caller, target, representative, group.resource))
+            if base is None:
+                base = _request(caller, target, representative, group.resource)
+            else:
+                base = replace(base, action=representative, resource=group.resource)
+            result = evaluate(base)
             if result.decision not in (Decision.ALLOWED, Decision.CONDITIONAL):
                 continue
             status = Status.ALLOWED if result.decision == Decision.ALLOWED else Status.CONDITIONAL

@@ -54,12 +54,10 @@ def action_groups(resource: Resource, caller: Caller, target: Target) -> list[Ac
 def _statement_keys(policy: Policy, names: tuple[str, ...]) -> frozenset[str]:
     """Lower-cased context keys read by the statements whose Action covers one of `names`."""
     keys: set[str] = set()
-    seen: set[int] = set()
-    for name in names:
-        for statement in policy.statements_for_action(name):
-            if statement.index in seen:
-                continue
-            seen.add(statement.index)
+    reading = [statement for statement in policy.statements if statement.conditions or statement.resource_templates]
+    lowered = [name.lower() for name in names] if reading else []
+    for statement in reading:
+        if any(statement.matches_action(name) for name in lowered):
             for clause in statement.conditions:
                 keys.add(clause.key_lower)
                 for template in clause.templates or ():
