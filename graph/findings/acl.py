@@ -6,10 +6,10 @@ overview, "Amazon S3 predefined groups"). The grant has no effect when Object Ow
 (S3 Object Ownership and Block Public Access pages).
 
 Bucket properties read (as the collector stores them): `acl` (the GetBucketAcl response,
-`{"Owner": ..., "Grants": [...]}`), `object_ownership` (a string) or `ownership_controls` (the
-GetBucketOwnershipControls response), and `public_access_block` (PublicAccessBlockConfiguration).
-The account-level Block Public Access setting is not part of snapshot format v1, so it is not
-consulted; a finding says so.
+`{"Owner": ..., "Grants": [...]}`), `object_ownership` (a string; also `ObjectOwnership`, or
+`ownership_controls` as GetBucketOwnershipControls returns it), and the bucket's and the account's
+PublicAccessBlockConfiguration as `public_access_block` and `account_public_access_block` (also
+`BlockPublicAccess`). Either level with IgnorePublicAcls on makes S3 ignore the grant.
 """
 
 from __future__ import annotations
@@ -38,9 +38,10 @@ PUBLIC_ACL = CheckInfo(
 
 
 def _ownership(properties: dict[str, Any]) -> str | None:
-    value = properties.get("object_ownership")
-    if isinstance(value, str):
-        return value
+    for key in ("object_ownership", "ObjectOwnership"):
+        value = properties.get(key)
+        if isinstance(value, str):
+            return value
     controls = properties.get("ownership_controls")
     if isinstance(controls, dict):
         rules = controls.get("OwnershipControls", controls).get("Rules")
@@ -51,10 +52,12 @@ def _ownership(properties: dict[str, Any]) -> str | None:
 
 
 def _ignores_public_acls(properties: dict[str, Any]) -> bool:
-    block = properties.get("public_access_block")
-    if isinstance(block, dict):
-        block = block.get("PublicAccessBlockConfiguration", block)
-        return block.get("IgnorePublicAcls") is True
+    for key in ("public_access_block", "account_public_access_block", "BlockPublicAccess"):
+        block = properties.get(key)
+        if isinstance(block, dict):
+            block = block.get("PublicAccessBlockConfiguration", block)
+            if isinstance(block, dict) and block.get("IgnorePublicAcls") is True:
+                return True
     return False
 
 
@@ -90,8 +93,7 @@ def public_acl_grants(ctx: CheckContext) -> Iterator[Finding]:
                 f"Bucket {name} ACL grants {permission} to {group} ({who})", bucket.arn, bucket.account_id,
                 f"Remove the {group} grant from the ACL of bucket {name} (`aws s3api put-bucket-acl --bucket {name} "
                 "--acl private`), then set Object Ownership to BucketOwnerEnforced to disable ACLs, or turn on "
-                "Block Public Access IgnorePublicAcls. The account-level Block Public Access setting was not "
-                "checked (not in the snapshot).",
+                "Block Public Access IgnorePublicAcls for the bucket or the account.",
                 StatementLocation(bucket.arn, PolicyKind.ACL, index, None),
                 details=(("grantee", group), ("permission", permission)))
 

@@ -211,5 +211,12 @@ def test_acl_grant_ignored_with_ignore_public_acls(findings):
     assert findings("XPT-S3-001", resources=bucket(None, props)) == []
 
 
+def test_acl_grant_ignored_with_account_level_ignore_public_acls(findings):
+    # Account-level Block Public Access applies to every bucket of the account (S3 Block Public Access page).
+    props = {"acl": {"Grants": [AUTHENTICATED]}, "public_access_block": {"IgnorePublicAcls": False},
+             "account_public_access_block": {"IgnorePublicAcls": True}}
+    assert findings("XPT-S3-001", resources=bucket(None, props)) == []
+
+
 def test_acl_grant_to_the_owner_only_is_fine(findings):
     assert findings("XPT-S3-001", resources=bucket(None, {"acl": {"Grants": [OWNER]}})) == []
