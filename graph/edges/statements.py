@@ -112,9 +112,18 @@ def action_pattern_matches(pattern: str, action: str) -> bool:
     return _glob(pattern, True).fullmatch(action) is not None
 
 
+@lru_cache(maxsize=65536)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex for a list of action patterns (None: the list is empty)."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{_glob(pattern, True).pattern})" for pattern in patterns), re.IGNORECASE | re.DOTALL)
+
+
 def statement_covers_action(shape: StatementShape, action: str) -> bool:
     """Whether the statement's Action (or NotAction) element applies to `action`."""
-    hit = any(action_pattern_matches(pattern, action) for pattern in shape.actions)
+    combined = _any_of(shape.actions)
+    hit = combined is not None and combined.fullmatch(action) is not None
     return hit != shape.not_action
 
 
