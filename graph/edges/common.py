@@ -287,30 +287,51 @@ def _grants(target: Target, result: Result) -> tuple[Grant, ...]:
     return tuple(sorted(grants, key=lambda g: (g.policy, g.statement)))
 
 
-def _classes(group: ActionGroup, policies: list[LoadedPolicy], identities: int, resource_side: bool,
+def _split(classes: list[int], covered: int) -> list[int]:
+    return [part for cls in classes for part in (cls & covered, cls & ~covered) if part]
+
+
+@lru_cache(maxsize=65536)
+def _fixed_classes(names: tuple[str, ...], resource: str, mask: int, texts: tuple[str, ...]) -> tuple[int, ...]:
+    """The classes of `mask` split by the statements of policies that cannot grant (boundary, SCPs, RCPs).
+
+    The same for every caller of an account without a boundary, so it is computed once for them.
+    """
+    classes = [mask]
+    for text in texts:
+        relevant = _relevant(text, resource)
+        for index, _, statement_mask in _statement_masks(text, names):
+            covered = statement_mask & mask
+            if covered and index in relevant:
+                classes = _split(classes, covered)
+    return tuple(classes)
+
+
+def _classes(group: ActionGroup, grantors: list[LoadedPolicy], identities: int, fixed: tuple[str, ...],
              rule: Grantable, naming: tuple[frozenset[int], frozenset[int]]) -> list[int]:
     """Split the group's actions into classes covered by the same statements; keep the grantable ones.
 
-    `policies[:identities]` are the identity policies, followed by the resource policy when
-    `resource_side`; `naming` is what `_naming` says of the resource policy. A class that `rule`
-    says no Allow statement of theirs could grant can only be an implicit deny.
+    `grantors[:identities]` are the identity policies, followed by the resource policy if any;
+    `fixed` the texts of the policies that can only limit (boundary, SCPs, RCPs); `naming` is
+    what `_naming` says of the resource policy. A class that `rule` says no Allow statement of the
+    grantors could grant can only be an implicit deny.
     """
-    classes = [group.mask]
+    classes = list(_fixed_classes(group.names, group.resource, group.mask, fixed))
     identity = resource_named = resource_alone = 0
     named, alone = naming
-    for position, loaded in enumerate(policies):
+    for position, loaded in enumerate(grantors):
         relevant = _relevant(loaded.text, group.resource)
-        is_resource = resource_side and position == identities
+        is_identity = position < identities
         for index, is_allow, mask in _statement_masks(loaded.text, group.names):
             covered = mask & group.mask
             if not covered or index not in relevant:
                 continue
-            if is_allow and position < identities:
+            if is_allow and is_identity:
                 identity |= covered
-            elif is_allow and is_resource:
+            elif is_allow:
                 resource_named |= covered if index in named else 0
                 resource_alone |= covered if index in alone else 0
-            classes = [part for cls in classes for part in (cls & covered, cls & ~covered) if part]
+            classes = _split(classes, covered)
     if rule is Grantable.BOTH_SIDES:
         grantable = identity & resource_named
     elif rule is Grantable.RESOURCE_SIDE:
@@ -359,15 +380,16 @@ def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup])
         Edges for the actions the evaluator allows or allows conditionally; prefix-scoped S3
         edges only carry actions not already allowed on the whole bucket.
     """
-    policies: list[LoadedPolicy] = list(caller.identity) + ([target.policy] if target.policy else [])
+    grantors: list[LoadedPolicy] = list(caller.identity) + ([target.policy] if target.policy else [])
     naming = _naming(target.policy.text, caller.kind, caller.account) if target.policy else (frozenset(), frozenset())
     rule = _rule(caller, target)
-    policies += ([caller.boundary] if caller.boundary else []) + list(_flat(caller.scps)) + list(_flat(target.rcps))
+    fixed = tuple(p.text for p in ([caller.boundary] if caller.boundary else []) + list(_flat(caller.scps))
+                  + list(_flat(target.rcps)))
 
     outcomes: dict[tuple[object, ...], list[str]] = {}
     base: Request | None = None
     for group in groups:
-        for cls in _classes(group, policies, len(caller.identity), target.policy is not None, rule, naming):
+        for cls in _classes(group, grantors, len(caller.identity), fixed, rule, naming):
             representative = group.names[(cls & -cls).bit_length() - 1]
             if base is None:
                 base = _request(caller, target, representative, group.resource)

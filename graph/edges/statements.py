@@ -156,7 +156,8 @@ def pattern_may_match(pattern: str, arn: str, *, with_children: bool = False) ->
         return True
     if "$" in pattern:
         pattern = re.sub(r"\$\{[^}]*\}", "*", pattern)
-    if _glob(pattern, False).fullmatch(arn):
+    exact = "*" not in pattern and "?" not in pattern
+    if (pattern == arn) if exact else _glob(pattern, False).fullmatch(arn):
         return True
     if not with_children:
         return False
