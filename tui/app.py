@@ -7,6 +7,7 @@ organization tree shows as soon as the snapshot is read, and queries open once t
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -27,6 +28,10 @@ from tui.widgets.jump_provider import JumpProvider
 if TYPE_CHECKING:
     from graph.build import AccessGraph
     from graph.findings import FindingsReport
+
+
+FIRST_SCREEN_WAIT = 5.0
+"""Seconds the graph build waits for the overview to be painted (it never waits longer)."""
 
 
 def describe_snapshot(catalog: Catalog) -> str:
@@ -64,6 +69,7 @@ class XPathApp(App[None]):
         self._loader = snapshot_loader
         self._snapshot = snapshot
         self.catalog: Catalog | None = None
+        self._first_screen_shown = threading.Event()
         self.load_error: str | None = None
         """Why the snapshot could not be read (the app then closes at once)."""
         self.access_graph: AccessGraph | None = None
@@ -84,6 +90,9 @@ class XPathApp(App[None]):
         assert snapshot is not None
         catalog = Catalog(snapshot)
         self.post_message(SnapshotLoaded(catalog))
+        # The build holds the GIL for seconds: let the first screen paint before it starts.
+        self._first_screen_shown.wait(timeout=FIRST_SCREEN_WAIT)
+        catalog.entries()  # index for search and filter, built off the event loop
         start = time.perf_counter()
         try:
             from graph.build import build_graph
@@ -102,6 +111,7 @@ class XPathApp(App[None]):
         self.catalog = message.catalog
         self.sub_title = describe_snapshot(message.catalog)
         self.overview.show_catalog(message.catalog)
+        self.call_after_refresh(self._first_screen_shown.set)
 
     @on(GraphBuilt)
     def _graph_built(self, message: GraphBuilt) -> None:

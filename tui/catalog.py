@@ -100,6 +100,7 @@ class Catalog:
         self.roles: dict[str, Role] = {}
         self.resources: dict[str, Resource] = {}
         self.managed_policies: dict[str, ManagedPolicy] = {}
+        self._entries: tuple[Entry, ...] | None = None
         self._index_organization()
         for account in snapshot.accounts:
             self.users.update((user.arn, user) for user in account.users)
@@ -276,8 +277,13 @@ class Catalog:
             errors=sum(len(account.errors) for account in accounts),
         )
 
-    def entries(self) -> Iterator[Entry]:
-        """Every account, user, role and resource of the snapshot, for searching."""
+    def entries(self) -> tuple[Entry, ...]:
+        """Every account, user, role and resource of the snapshot, for searching (built once)."""
+        if self._entries is None:
+            self._entries = tuple(self._make_entries())
+        return self._entries
+
+    def _make_entries(self) -> Iterator[Entry]:
         for account_id in sorted(self.accounts.keys() | self.org_account_ids):
             name = self.account_name(account_id) or ""
             label = f"{account_id} {name}".strip()

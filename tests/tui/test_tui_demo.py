@@ -93,7 +93,7 @@ async def test_demo_tree_filter() -> None:
     app = XPathApp(load_demo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("slash", *"vendoraudit")
+        await pilot.press("slash", *"vendoraudit", "enter")
         await pilot.pause()
         lines = tree_lines(app.overview.query_one(OrgTree))
         assert lines[-1] == "VendorAudit"  # the match, under its account and OU chain

@@ -115,7 +115,7 @@ async def test_tree_filter_keeps_matches_and_their_ancestors() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("slash")
-        await pilot.press(*"crossaccount")
+        await pilot.press(*"crossaccount", "enter")
         await pilot.pause()
         lines = tree_lines(app.overview.query_one(OrgTree))
         assert lines == ["Root", "Data", "222222222222 data  ⚠ 1", "roles (3)", "CrossAccountS3Access"]

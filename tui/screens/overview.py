@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, LoadingIndicator, Static, Tree
 
 from tui.catalog import Catalog, Ref, RefKind
@@ -20,6 +21,9 @@ from tui.widgets.org_tree import OrgTree, OutsideNode
 
 if TYPE_CHECKING:
     from graph.build import AccessGraph
+
+FILTER_DELAY = 0.25
+"""Seconds of no typing before the tree is filtered."""
 
 
 def outside_nodes(access_graph: AccessGraph, catalog: Catalog) -> tuple[OutsideNode, ...]:
@@ -60,6 +64,7 @@ class OverviewScreen(Screen[None]):
         self._graph_line = Text("graph: building …", style="italic")
         self._findings_line = Text("findings: computing …", style="dim italic")
         self._warnings: tuple[str, ...] = ()
+        self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -159,6 +164,8 @@ class OverviewScreen(Screen[None]):
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
         if field.display:
+            if self._filter_timer is not None:
+                self._filter_timer.stop()
             field.value = ""
             field.display = False
             self.query_one(OrgTree).apply_filter("")
@@ -166,11 +173,19 @@ class OverviewScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_one(OrgTree).apply_filter(event.value)
+        # Wait for a pause in typing: each filter pass scans every item of a large snapshot.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        value = event.value
+        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self.query_one(OrgTree).apply_filter(value))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        self.query_one(OrgTree).focus()
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        tree = self.query_one(OrgTree)
+        tree.apply_filter(self.query_one("#filter", Input).value)
+        tree.focus()
 
     def action_trace(self) -> None:
         ref = self.selected()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 
 from rich.text import Text
@@ -14,20 +15,16 @@ from tui.literal import visible
 from tui.messages import JumpRequested
 
 DISCOVERY_LIMIT = 30
+FUZZY_LIMIT = 3000
+"""At most this many plausible items are scored per keystroke (exact substrings come first)."""
 
 
 class JumpProvider(Provider):
     """Offers every item of the loaded snapshot (`app.catalog`); choosing one reveals it in the tree."""
 
-    _cache: list[Entry] | None = None
-
-    def _entries(self) -> list[Entry]:
-        if self._cache is None:
-            catalog = getattr(self.app, "catalog", None)
-            if catalog is None:
-                return []
-            self._cache = list(catalog.entries())
-        return self._cache
+    def _entries(self) -> tuple[Entry, ...]:
+        catalog = getattr(self.app, "catalog", None)
+        return catalog.entries() if catalog is not None else ()
 
     def _jump(self, entry: Entry) -> None:
         self.app.post_message(JumpRequested(entry.ref))
@@ -52,8 +49,18 @@ class JumpProvider(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for entry in self._entries():
+        needle = query.lower().strip()
+        letters = set(needle.replace(" ", ""))
+        # Cheap C-level tests first (substring, then "has every letter"), so only plausible
+        # items meet the fuzzy matcher: a 500-account snapshot has about 50,000 items.
+        plausible = [entry for entry in self._entries() if letters <= set(entry.search_text)]
+        plausible.sort(key=lambda entry: needle not in entry.search_text)
+        for position, entry in enumerate(plausible[:FUZZY_LIMIT]):
+            if position % 500 == 499:
+                await asyncio.sleep(0)
             score = max(matcher.match(entry.label), matcher.match(entry.ref.id))
+            if needle in entry.search_text:
+                score = max(score, 0.5)
             if score > 0:
                 yield Hit(score, self._highlight(matcher, visible(entry.label)), partial(self._jump, entry),
                           text=visible(entry.label), help=self._help(entry))
