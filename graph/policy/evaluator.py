@@ -319,6 +319,10 @@ class _Evaluation:
         self._record(ref, Reason.APPLIES, "", match)
         return Tri.TRUE, (), match
 
+    def principal_match(self, statement: Statement, policy_type: PolicyType) -> Match:
+        """How a resource-policy or RCP statement's Principal/NotPrincipal names this caller."""
+        return self._principal_match(statement, policy_type)
+
     def _principal_match(self, statement: Statement, policy_type: PolicyType) -> Match:
         if statement.principals is not None:
             return statement.principals.match(self.caller, self.unique_id)
@@ -344,11 +348,39 @@ class _Evaluation:
 class _Unit:
     """Memo of one group of policies (e.g. a principal's identity policies, an account's SCP chain)."""
 
-    __slots__ = ("keys", "outcomes")
+    __slots__ = ("levels", "by_action", "outcomes")
 
     def __init__(self, levels: tuple[tuple[Policy, ...], ...]) -> None:
-        self.keys = tuple(sorted({key for policies in levels for policy in policies for key in policy.referenced_keys}))
+        self.levels = levels
+        self.by_action: dict[str, tuple[tuple[str, ...], bool, tuple[Statement, ...]]] = {}
         self.outcomes: dict[tuple[Any, ...], tuple[tuple[StatementRef, ...], tuple[Any, ...], Any]] = {}
+
+    def reads(self, action_lower: str) -> tuple[tuple[str, ...], bool, tuple[Statement, ...]]:
+        """The context keys that the statements covering an action read, whether one reads the resource,
+        and those statements.
+
+        Only the statements whose Action/NotAction covers the action are examined (`_policy_outcome`),
+        so the others cannot change the outcome; a statement whose Resource is exactly `"*"` matches
+        every resource.
+        """
+        found = self.by_action.get(action_lower)
+        if found is None:
+            statements = [statement for policies in self.levels for policy in policies
+                          for statement in policy.statements_for_action(action_lower)]
+            keys: set[str] = set()
+            for statement in statements:
+                for clause in statement.conditions:
+                    keys.add(clause.key_lower)
+                    for template in clause.templates or ():
+                        keys.update(variable.key.lower() for variable in template.variables)
+                for template in statement.resource_templates or ():
+                    keys.update(variable.key.lower() for variable in template.variables)
+            reads_resource = any(statement.resources != ("*",) or statement.resource_templates
+                                 for statement in statements)
+            found = (tuple(sorted(keys)), reads_resource, tuple(statements))
+            if len(self.by_action) < 4096:
+                self.by_action[action_lower] = found
+        return found
 
 
 _UNITS: dict[tuple[Any, ...], _Unit] = {}
@@ -368,8 +400,9 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, levels: tuple[tuple[
           mode: _Mode) -> Any:
     """Evaluate a group of policies, memoized on everything the outcome depends on.
 
-    The key holds the action, the resource, the caller (for resource policies and RCPs, whose
-    Principal element names it) and the values of every context key the policies read, so a hit
+    The key holds the action, the resource (unless every statement covering the action has
+    `Resource: "*"`), how each of those statements' Principal names the caller (resource policies
+    and RCPs) and the values of every context key those statements read, so a hit
     returns exactly what a fresh evaluation would. Denies found are added to the evaluation.
     """
     if evaluation.trace is not None:
@@ -382,9 +415,11 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, levels: tuple[tuple[
         unit = _UNITS[unit_key] = _Unit(levels)
     context = evaluation.context
     by_caller = policy_type in (PolicyType.RESOURCE, PolicyType.RCP)
-    key = (evaluation.action_lower, evaluation.resource,
-           (evaluation.caller.text, evaluation.unique_id, evaluation.has_boundary) if by_caller else None,
-           context.three_valued, tuple([context.get(name) for name in unit.keys]))
+    keys, reads_resource, statements = unit.reads(evaluation.action_lower)
+    # The caller only reaches the outcome through how each statement's Principal names it.
+    naming = tuple([evaluation.principal_match(statement, policy_type) for statement in statements]) if by_caller else None
+    key = (evaluation.action_lower, evaluation.resource if reads_resource else None, naming,
+           context.three_valued, tuple([context.get(name) for name in keys]))
     found = unit.outcomes.get(key)
     collected = evaluation.collected
     if found is None:
