@@ -10,9 +10,10 @@ once, and a class that no Allow statement of an identity or resource policy cove
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 from graph.context import RequestContext
 from graph.edges.catalog import summarize
@@ -154,6 +155,21 @@ class Caller:
     scps: Levels | None
     context: RequestContext
     in_dataset: bool = True
+    request_identity: tuple[Policy, ...] = field(init=False, repr=False, compare=False)
+    """The parsed policies as a `Request` wants them (built once, not per evaluation)."""
+    request_boundary: Policy | None = field(init=False, repr=False, compare=False)
+    request_scps: tuple[tuple[Policy, ...], ...] | None = field(init=False, repr=False, compare=False)
+    request_context: dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "request_identity", tuple(p.policy for p in self.identity))
+        object.__setattr__(self, "request_boundary", self.boundary.policy if self.boundary else None)
+        object.__setattr__(self, "request_scps", _levels(self.scps))
+        object.__setattr__(self, "request_context", self.context.as_request_context())
+
+
+def _levels(levels: Levels | None) -> tuple[tuple[Policy, ...], ...] | None:
+    return None if levels is None else tuple(tuple(p.policy for p in level) for level in levels)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +183,12 @@ class Target:
     policy_kind: PolicyKind
     rcps: Levels | None
     context: RequestContext
+    request_rcps: tuple[tuple[Policy, ...], ...] | None = field(init=False, repr=False, compare=False)
+    request_context: dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "request_rcps", _levels(self.rcps))
+        object.__setattr__(self, "request_context", self.context.as_request_context())
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,15 +269,13 @@ def _flat(levels: Levels | None) -> tuple[LoadedPolicy, ...]:
 
 def _request(caller: Caller, target: Target, action: str, resource: str) -> Request:
     """The request of one pair; its classes differ only in action and resource (`dataclasses.replace`)."""
-    context = caller.context.merged(target.context)
     return Request(
         principal=caller.principal, action=action, resource=resource, resource_account=target.account,
-        identity_policies=tuple(p.policy for p in caller.identity),
-        permission_boundary=caller.boundary.policy if caller.boundary else None,
+        identity_policies=caller.request_identity, permission_boundary=caller.request_boundary,
         resource_policy=target.policy.policy if target.policy else None,
-        scps=None if caller.scps is None else tuple(tuple(p.policy for p in level) for level in caller.scps),
-        rcps=None if target.rcps is None else tuple(tuple(p.policy for p in level) for level in target.rcps),
-        context=context.as_request_context(), unknown_context=True, known_absent=context.known_absent,
+        scps=caller.request_scps, rcps=target.request_rcps,
+        context={**caller.request_context, **target.request_context}, unknown_context=True,
+        known_absent=caller.context.known_absent | target.context.known_absent,
         resource_policy_kind=str(target.policy_kind),
     )
 

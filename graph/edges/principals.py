@@ -42,6 +42,8 @@ class PrincipalIndex:
     _scp_cache: dict[str, Levels | None] = field(default_factory=dict)
     _rcp_cache: dict[str, Levels | None] = field(default_factory=dict)
     _by_name: dict[tuple[str, str, str], Caller] = field(default_factory=dict)
+    _nodes_cache: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    _covering_cache: dict[tuple[str, str], tuple[StatementShape, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, snapshot: Snapshot, org: OrgIndex) -> PrincipalIndex:
@@ -107,6 +109,7 @@ class PrincipalIndex:
         services = set().union(*(action_services(shape) for shape in allows)) if allows else set()
         for service in services:
             self._by_service.setdefault((caller.account, service), []).append(caller.node)
+        self._nodes_cache.clear()
 
     def scps(self, account_id: str) -> Levels | None:
         """SCP levels (loaded) for principals of an account."""
@@ -143,13 +146,28 @@ class PrincipalIndex:
 
     def candidates(self, account_id: str, service: str, arn: str, *, with_children: bool = False) -> list[Caller]:
         """Principals of an account with an identity Allow that could cover `service` on `arn`."""
-        nodes = set(self._by_service.get((account_id, service), ())) | set(self._by_service.get((account_id, "*"), ()))
         found = []
-        for node in sorted(nodes):
-            if any(statement_may_cover_service(shape, service)
-                   and statement_may_match_resource(shape, arn, with_children=with_children)
-                   for shape in self._allows[node]):
+        for node in self._service_nodes(account_id, service):
+            if any(statement_may_match_resource(shape, arn, with_children=with_children)
+                   for shape in self._covering(node, service)):
                 found.append(self.callers[node])
+        return found
+
+    def _service_nodes(self, account_id: str, service: str) -> list[str]:
+        key = (account_id, service)
+        found = self._nodes_cache.get(key)
+        if found is None:
+            found = self._nodes_cache[key] = sorted(set(self._by_service.get(key, ()))
+                                                    | set(self._by_service.get((account_id, "*"), ())))
+        return found
+
+    def _covering(self, node: str, service: str) -> tuple[StatementShape, ...]:
+        """The principal's Allow statements that could cover some action of `service`."""
+        key = (node, service)
+        found = self._covering_cache.get(key)
+        if found is None:
+            found = self._covering_cache[key] = tuple(shape for shape in self._allows[node]
+                                                      if statement_may_cover_service(shape, service))
         return found
 
     def everywhere(self, service: str, arn: str, *, with_children: bool = False) -> list[Caller]:
