@@ -641,3 +641,34 @@ def test_data_events_own_account_can_use_the_aws_managed_key(demo: AccessGraph) 
     # publishers must then not be "no" (it is "no" for every caller today).
     result = who_can(demo, DATA_EVENTS, action="sns:Publish")
     assert entry_of(result, oaar(DATA)).key_status != "no"
+
+
+def expected_condition_keys(principal: str, resource: str) -> set[str]:
+    """The request-time keys an answer may leave open (SPEC §2); everything else in the demo is decided."""
+    if principal.startswith("arn:aws:iam::") and ":saml-provider/" in principal:
+        return {"SAML:aud"}                                     # the SSO roles' trust
+    if principal == GITHUB_OIDC:
+        return {"token.actions.githubusercontent.com:aud", "token.actions.githubusercontent.com:sub"}
+    if principal in (EC2, LAMBDA, ECS):
+        return {"aws:SourceAccount"}                            # the service roles' trusts pin the source account
+    if principal == "cloudtrail.amazonaws.com":
+        # the trail's grants pin aws:SourceArn; the key's also the encryption context
+        return {"aws:SourceArn"} | ({"kms:EncryptionContext:aws:cloudtrail:arn"} if resource == TRAIL_KEY else set())
+    if principal == AUDIT_VENDOR:
+        return {"sts:ExternalId"}                               # VendorAudit's trust
+    if principal == "*" and resource == BASE_IMAGES:
+        return {"aws:PrincipalOrgID"}                           # unknown only for "anyone"
+    # users and roles of the organization: aws:PrincipalOrgID, PrincipalArn, ... are facts of the snapshot;
+    # bob's MFA and the buckets' SecureTransport are deny conditions, not allow conditions
+    return set()
+
+
+@pytest.mark.parametrize("resource", sorted(ALL_RESOURCES))
+def test_conditions_left_open_are_only_request_time_facts(demo: AccessGraph, resource: str) -> None:
+    result = who_can(demo, resource)
+    for entry in result.principals:
+        assert {c.key for c in entry.path.conditions} == expected_condition_keys(entry.principal, resource), \
+            entry.principal
+        # an entry is conditional exactly when something is left open: an allow condition or a deny condition
+        left_open = bool(entry.path.conditions) or any(hop.deny_conditions for hop in entry.path.hops)
+        assert (entry.path.status.value == CONDITIONAL) == left_open, entry.principal
