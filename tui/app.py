@@ -18,6 +18,7 @@ from textual.binding import Binding
 
 from graph.errors import ExitCode, XPathError
 from graph.model import Snapshot
+from tui.background import build_in_background
 from tui.catalog import Catalog, Ref, RefKind
 from tui.messages import FindingsComputed, GraphBuilt, JumpRequested, LoadFailed, SnapshotLoaded
 from tui.screens.help import HelpScreen
@@ -95,16 +96,13 @@ class XPathApp(App[None]):
         catalog.entries()  # index for search and filter, built off the event loop
         start = time.perf_counter()
         try:
-            from graph.build import build_graph
-
-            access_graph = build_graph(snapshot)
+            build_in_background(
+                snapshot,
+                on_graph=lambda access_graph: self.post_message(GraphBuilt(access_graph, time.perf_counter() - start)),
+                on_findings=lambda report: self.post_message(FindingsComputed(report)),
+            )
         except XPathError as error:
             self.post_message(LoadFailed(f"cannot build the access graph: {error}", "graph"))
-            return
-        self.post_message(GraphBuilt(access_graph, time.perf_counter() - start))
-        from graph.findings import run_findings
-
-        self.post_message(FindingsComputed(run_findings(access_graph)))
 
     @on(SnapshotLoaded)
     def _snapshot_loaded(self, message: SnapshotLoaded) -> None:
