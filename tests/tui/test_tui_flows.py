@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from textual.widgets import DataTable, Input, Static
 
 from graph.errors import SnapshotError
 from graph.model import Snapshot
 
 from tui.app import XPathApp
+from tui.cli import main
 from tui.catalog import RefKind
 from tui.screens.findings import FindingsScreen
+from tui.screens.help import HelpScreen
 from tui.screens.trace import TraceScreen
 from tui.screens.who_can import WhoCanScreen
 from tui.widgets.details import DetailsPane
@@ -196,3 +200,29 @@ async def test_unreadable_snapshot_closes_the_explorer_with_one_line() -> None:
     # run_explorer turns this into one line on stderr and exit code 2 (SPEC §8).
     assert app.load_error == "bad.json:1:1: Expecting value"
     assert app.return_code == 2
+
+
+async def test_help_screen_lists_the_keys_and_the_marks() -> None:
+    app = XPathApp(story_snapshot)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = "\n".join(static_text(widget) for widget in app.screen.query(Static))
+        assert "ctrl+p" in shown and "trace" in shown and "role assumption" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.overview
+
+
+def test_bare_command_on_a_missing_snapshot_exits_2_with_one_line(
+        tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    original = XPathApp.run
+    monkeypatch.setattr(XPathApp, "run", lambda self, **_: original(self, headless=True))
+    missing = tmp_path / "nope.json"
+    with pytest.raises(SystemExit) as exited:
+        main(["--snapshot", str(missing)])
+    assert exited.value.code == 2  # SPEC §8: bad input, one line, no traceback
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("xpath-tui: error: ") and "nope.json" in lines[0]
