@@ -15,6 +15,7 @@ from graph import context
 from graph.edges.common import ALLOW_ALL, PUBLIC_NODE, Caller, Levels, LoadedPolicy, NodeKind, load_policy
 from graph.edges.statements import (
     StatementShape,
+    account_of_principal,
     action_services,
     statement_may_cover_service,
     statement_may_match_resource,
@@ -44,6 +45,9 @@ class PrincipalIndex:
     _by_name: dict[tuple[str, str, str], Caller] = field(default_factory=dict)
     _nodes_cache: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _covering_cache: dict[tuple[str, str], tuple[StatementShape, ...]] = field(default_factory=dict)
+    external_accounts: tuple[str, ...] = ()
+    """Accounts the snapshot knows of (organization members, accounts named in trust or resource
+    policies) whose principals were not collected: each stands for all its principals."""
 
     @classmethod
     def build(cls, snapshot: Snapshot, org: OrgIndex) -> PrincipalIndex:
@@ -55,6 +59,7 @@ class PrincipalIndex:
                 managed_anywhere.setdefault(policy.arn, policy)
         for account in snapshot.accounts:
             index._add_account(account, managed_anywhere)
+        index.external_accounts = _external_accounts(snapshot)
         return index
 
     def _add_account(self, account: Account, managed_anywhere: dict[str, ManagedPolicy]) -> None:
@@ -174,6 +179,22 @@ class PrincipalIndex:
         """Principals of every collected account that could be allowed `service` on `arn`."""
         return [caller for account in sorted(self.by_account)
                 for caller in self.candidates(account, service, arn, with_children=with_children)]
+
+
+def _external_accounts(snapshot: Snapshot) -> tuple[str, ...]:
+    """Uncollected accounts known from the organization tree or named by an Allow in a trust or resource policy."""
+    collected = {account.id for account in snapshot.accounts}
+    known = {member.id for member in snapshot.organization.accounts} if snapshot.organization else set()
+    for account in snapshot.accounts:
+        documents = [role.trust_policy.text for role in account.roles]
+        documents += [resource.policy.text for resource in account.resources if resource.policy is not None]
+        for text in documents:
+            for shape in statement_shapes(text):
+                for ref in shape.principals if shape.allows else ():
+                    named = account_of_principal(ref.value) if ref.kind == "aws" else None
+                    if named is not None:
+                        known.add(named)
+    return tuple(sorted(known - collected))
 
 
 def load_levels(levels: PolicyLevels | None) -> Levels | None:

@@ -77,8 +77,11 @@ def named_callers(policy_text: str, principals: PrincipalIndex, collected: froze
 
 def _everyone(principals: PrincipalIndex, scope: Scope, other_accounts: bool) -> list[Caller]:
     """A `"*"` grant: the public node, every principal of the resource's own account (there the
-    grant works without an identity Allow), and elsewhere those whose identity policies could allow it."""
+    grant works without an identity Allow), every uncollected account the snapshot knows of (each
+    stands for its principals, so `paths --from` it finds the grant), and elsewhere those whose
+    identity policies could allow it."""
     found = [public_caller(), *principals.by_account.get(scope.account, ())]
+    found += [opaque_account_caller(account, principals.org) for account in principals.external_accounts]
     if other_accounts:
         found += principals.everywhere(scope.service, scope.arn, with_children=scope.with_children)
     return found

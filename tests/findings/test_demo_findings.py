@@ -60,9 +60,13 @@ def test_external_access_names_the_outsiders_of_the_planted_trusts(demo_report):
     # "*" may assume TemporaryDebugRole; the monitoring vendor may assume MonitoringVendor without conditions.
     assert (f"arn:aws:iam::{DEV}:role/TemporaryDebugRole", "*") in pairs
     assert (f"arn:aws:iam::{SECURITY}:role/MonitoringVendor", "888888888888") in pairs
-    # GitHub Actions (an OIDC provider) reaches CiRunner; the RCP keeps the partner off shared-data-bucket.
+    # GitHub Actions (an OIDC provider) reaches CiRunner.
     assert (f"arn:aws:iam::{DEV}:role/CiRunner",
             f"arn:aws:iam::{DEV}:oidc-provider/token.actions.githubusercontent.com") in pairs
-    assert ("arn:aws:s3:::shared-data-bucket", "888888888888") not in pairs
+    # The RCP keeps the partner's direct grant (PartnerExports) off shared-data-bucket, but the partner still gets
+    # in through TemporaryDebugRole's "*" trust: an uncollected account stands for all its principals (SPEC §2).
+    partner = next(e for e in demo_report.external.entries
+                   if (e.target, e.outsider) == ("arn:aws:s3:::shared-data-bucket", "888888888888"))
+    assert f"arn:aws:iam::{DEV}:role/TemporaryDebugRole" in [hop.target for hop in partner.path.hops]
     # Identity Center's own SAML provider is the organization's workforce, not an outsider.
     assert not [e for e in demo_report.external.entries if "AWSSSO_" in e.outsider]
