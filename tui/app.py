@@ -8,7 +8,6 @@ organization tree shows as soon as the snapshot is read, and queries open once t
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -91,14 +90,13 @@ class XPathApp(App[None]):
         assert snapshot is not None
         catalog = Catalog(snapshot)
         self.post_message(SnapshotLoaded(catalog))
-        # The build holds the GIL for seconds: let the first screen paint before it starts.
+        # Forking and indexing compete with the first paint: let the overview show first.
         self._first_screen_shown.wait(timeout=FIRST_SCREEN_WAIT)
         catalog.entries()  # index for search and filter, built off the event loop
-        start = time.perf_counter()
         try:
             build_in_background(
                 snapshot,
-                on_graph=lambda access_graph: self.post_message(GraphBuilt(access_graph, time.perf_counter() - start)),
+                on_graph=lambda access_graph: self.post_message(GraphBuilt(access_graph)),
                 on_findings=lambda report: self.post_message(FindingsComputed(report)),
             )
         except XPathError as error:
@@ -114,7 +112,7 @@ class XPathApp(App[None]):
     @on(GraphBuilt)
     def _graph_built(self, message: GraphBuilt) -> None:
         self.access_graph = message.access_graph
-        self.overview.show_graph(message.access_graph, message.seconds)
+        self.overview.show_graph(message.access_graph)
 
     @on(FindingsComputed)
     def _findings_computed(self, message: FindingsComputed) -> None:

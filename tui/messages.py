@@ -25,7 +25,6 @@ class GraphBuilt(Message):
     """The access graph is built: queries can run."""
 
     access_graph: AccessGraph
-    seconds: float
 
 
 @dataclass

@@ -99,13 +99,12 @@ class OverviewScreen(Screen[None]):
             "ctrl+p jumps anywhere, ? shows every key",
         )
 
-    def show_graph(self, access_graph: AccessGraph, seconds: float) -> None:
+    def show_graph(self, access_graph: AccessGraph) -> None:
         """The graph is ready: adds the outside-the-organization group and its figures."""
         assert self.catalog is not None
         outside = outside_nodes(access_graph, self.catalog)
         self.query_one(OrgTree).set_outside(outside)
-        graph = access_graph.graph
-        self._graph_line = Text(f"graph: {graph.number_of_nodes()} nodes · {graph.number_of_edges()} edges")
+        self._graph_line = Text("access graph ready")
         self._warnings = access_graph.warnings
         self._update_status()
 
