@@ -297,6 +297,19 @@ def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: in
     return {node: path for node, path in best.items() if len(path.hops) <= max_hops}
 
 
+def _key_status(key: KeyRequirement, key_paths: dict[str, AccessPath] | None, node: str, account: str | None,
+                resource_account: str) -> str:
+    """Whether `node` can also use the KMS key the resource's data needs: a path status, "no" or "unknown"."""
+    if key_paths is not None:
+        key_path = key_paths.get(node)
+        return str(key_path.status) if key_path is not None else "no"
+    if "alias/aws/" in key.key:
+        # an AWS managed key's policy (written by AWS) admits every principal of its own account calling
+        # through the service (kms:CallerAccount + kms:ViaService), and nobody else (SEMANTICS §4.1)
+        return "allowed" if account == resource_account else "no"
+    return "unknown"  # a customer key the snapshot does not hold: never a silent "no"
+
+
 def who_can(ag: AccessGraph, resource_arn: str, *, action: str | None = None, max_hops: int = 6) -> WhoCanResult:
     """Every principal (and account, service, provider, public) with a path to a resource.
 
@@ -319,8 +332,7 @@ def who_can(ag: AccessGraph, resource_arn: str, *, action: str | None = None, ma
         data = ag.graph.nodes[node]
         key_status = None
         if key is not None:
-            key_path = key_paths.get(node) if key_paths is not None else None
-            key_status = str(key_path.status) if key_path is not None else "no"
+            key_status = _key_status(key, key_paths, node, data.get("account"), ag.resources[resource_arn].account_id)
         entries.append(PrincipalAccess(node, data["kind"], data.get("account"), bool(data.get("in_dataset")),
                                        path, key_status))
     entries.sort(key=lambda e: (e.account or "~", _KIND_ORDER.get(e.kind, 9), e.principal))

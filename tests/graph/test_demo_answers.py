@@ -643,14 +643,13 @@ def test_cli_unknown_resource_is_bad_input(capsys: pytest.CaptureFixture[str]) -
     assert err.count("\n") == 1 and "no-such-bucket" in err and "Traceback" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="graph bug: an AWS managed key outside the snapshot is 'no' even for its own account")
 def test_data_events_own_account_can_use_the_aws_managed_key(demo: AccessGraph) -> None:
     # data-events is encrypted with alias/aws/sns. An AWS managed key's policy (written by AWS, not collected)
     # lets every principal of its own account use it through SNS (kms:CallerAccount + kms:ViaService), and
-    # nobody else (SEMANTICS §4.1 last point). The answer's own warning says so; the key status of 222's
-    # publishers must then not be "no" (it is "no" for every caller today).
+    # nobody else (SEMANTICS §4.1 last point). The answer's own warning says so.
     result = who_can(demo, DATA_EVENTS, action="sns:Publish")
-    assert entry_of(result, oaar(DATA)).key_status != "no"
+    assert entry_of(result, oaar(DATA)).key_status == "allowed"
+    assert all(e.key_status == "no" for e in result.principals if e.account not in (DATA, None))
 
 
 def expected_condition_keys(principal: str, resource: str) -> set[str]:
