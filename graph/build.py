@@ -48,9 +48,12 @@ class AccessGraph:
     lazy: LazyGrants | None = None
     """Edges of `"*"` grants to other accounts' principals, evaluated when a question needs them."""
 
-    def deferred_into(self, target: str) -> Mapping[str, list[dict[str, Any]]]:
-        """Source -> attributes of the deferred edges into `target` (edges not in `graph`)."""
-        return self.lazy.into(target) if self.lazy is not None else {}
+    def deferred_into(self, target: str, action: str | None = None) -> Mapping[str, list[dict[str, Any]]]:
+        """Source -> attributes of the deferred edges into `target` (edges not in `graph`).
+
+        With `action` (wildcards allowed), only the actions it matches are evaluated and carried.
+        """
+        return self.lazy.into(target, action) if self.lazy is not None else {}
 
     def deferred_from(self, source: str) -> Mapping[str, list[dict[str, Any]]]:
         """Target -> attributes of the deferred edges out of `source` (edges not in `graph`)."""

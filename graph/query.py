@@ -227,14 +227,20 @@ def _edge_data(ag: AccessGraph, source: str, target: str) -> list[dict[str, Any]
     return found + deferred if deferred else found
 
 
-def _predecessors(ag: AccessGraph, target: str) -> list[str]:
-    """Sources of an edge into `target`, deferred ones included."""
-    return list(dict.fromkeys([*ag.graph.predecessors(target), *ag.deferred_into(target)]))
+def _into(ag: AccessGraph, target: str, action: str | None) -> dict[str, list[dict[str, Any]]]:
+    """Source -> attributes of every edge into `target`; deferred edges only for actions matching `action`."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for source, _, data in ag.graph.in_edges(target, data=True):
+        found.setdefault(source, []).append(data)
+    for source, edges in ag.deferred_into(target, action).items():
+        found.setdefault(source, []).extend(edges)
+    return found
 
 
-def _best_hop(ag: AccessGraph, source: str, target: str, action: str | None) -> Hop | None:
+def _best_hop(ag: AccessGraph, source: str, target: str, action: str | None,
+              edges: list[dict[str, Any]] | None = None) -> Hop | None:
     best: Hop | None = None
-    for data in _edge_data(ag, source, target):
+    for data in _edge_data(ag, source, target) if edges is None else edges:
         if not _allows(data, action):
             continue
         hop = Hop.from_edge(source, target, data)
@@ -271,8 +277,8 @@ def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: in
     graph = ag.graph
     best: dict[str, AccessPath] = {}
     frontier: dict[str, AccessPath] = {}
-    for source in _predecessors(ag, target):
-        hop = _best_hop(ag, source, target, action)
+    for source, edges in _into(ag, target, action).items():
+        hop = _best_hop(ag, source, target, action, edges)
         if hop is not None and hop.kind is not EdgeKind.MEMBER:
             frontier[source] = AccessPath((hop,))
     for _ in range(max_hops):
@@ -361,7 +367,7 @@ def _reverse_distances(ag: AccessGraph, target: str, action: str | None) -> dict
     """Hops from each node to `target`, through principals only."""
     graph = ag.graph
     distance = {target: 0}
-    frontier = [s for s in _predecessors(ag, target) if _best_hop(ag, s, target, action) is not None]
+    frontier = [s for s, edges in _into(ag, target, action).items() if _best_hop(ag, s, target, action, edges) is not None]
     for node in frontier:
         distance.setdefault(node, 1)
     while frontier:

@@ -42,9 +42,9 @@ class LazyGrants:
     outcomes: SharedOutcomes
     wanted: frozenset[EdgeKind] | None = None
     deferred: dict[str, Deferred] = field(default_factory=dict)
-    _to: dict[str, tuple[EdgeSpec, ...]] = field(default_factory=dict)
+    _to: dict[tuple[str, str | None], tuple[EdgeSpec, ...]] = field(default_factory=dict)
     _from: dict[str, tuple[EdgeSpec, ...]] = field(default_factory=dict)
-    _into_by_source: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    _into_by_source: dict[tuple[str, str | None], dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
     _out_by_target: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
 
     def defer(self, resource: Resource, target: Target, evaluated: frozenset[str]) -> None:
@@ -56,14 +56,14 @@ class LazyGrants:
         """The resources with deferred principals, by ARN."""
         return self.deferred
 
-    def edges_to(self, target: str) -> tuple[EdgeSpec, ...]:
-        """Every deferred edge into `target` (empty when it has none)."""
-        found = self._to.get(target)
+    def edges_to(self, target: str, action: str | None = None) -> tuple[EdgeSpec, ...]:
+        """Every deferred edge into `target` (empty when it has none); with `action`, only its actions."""
+        found = self._to.get((target, action))
         if found is None:
             entry = self.deferred.get(target)
             found = () if entry is None else tuple(
-                edge for caller in self._candidates(entry) for edge in self._evaluate(caller, entry))
-            self._to[target] = found
+                edge for caller in self._candidates(entry) for edge in self._evaluate(caller, entry, action))
+            self._to[(target, action)] = found
         return found
 
     def edges_from(self, source: str) -> tuple[EdgeSpec, ...]:
@@ -77,11 +77,12 @@ class LazyGrants:
             self._from[source] = found
         return found
 
-    def into(self, target: str) -> dict[str, list[dict[str, Any]]]:
+    def into(self, target: str, action: str | None = None) -> dict[str, list[dict[str, Any]]]:
         """`edges_to` as source -> edge attributes (the networkx attribute dicts)."""
-        found = self._into_by_source.get(target)
+        key = (target, action)
+        found = self._into_by_source.get(key)
         if found is None:
-            found = self._into_by_source[target] = _by(self.edges_to(target), lambda edge: edge.source)
+            found = self._into_by_source[key] = _by(self.edges_to(target, action), lambda edge: edge.source)
         return found
 
     def out_of(self, source: str) -> dict[str, list[dict[str, Any]]]:
@@ -95,8 +96,8 @@ class LazyGrants:
         """Attributes of the deferred edges from `source` to `target` (evaluating only that pair)."""
         if target not in self.deferred:
             return []
-        if target in self._into_by_source:
-            return self._into_by_source[target].get(source, [])
+        if (target, None) in self._into_by_source:
+            return self._into_by_source[(target, None)].get(source, [])
         if source in self._out_by_target:
             return self._out_by_target[source].get(target, [])
         caller = self.principals.callers.get(source)
@@ -126,8 +127,8 @@ class LazyGrants:
                    and statement_may_match_resource(shape, entry.resource.arn, with_children=with_children)
                    for shape in self.principals.allows_of(caller.node))
 
-    def _evaluate(self, caller: Caller, entry: Deferred) -> list[EdgeSpec]:
-        edges = self.outcomes.edges(caller, entry.target, entry.resource)
+    def _evaluate(self, caller: Caller, entry: Deferred, action: str | None = None) -> list[EdgeSpec]:
+        edges = self.outcomes.edges(caller, entry.target, entry.resource, only=action)
         return [edge for edge in edges if self.wanted is None or edge.kind in self.wanted]
 
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from graph.edges.catalog import ActionTarget, actions_for
 from graph.edges.common import ActionGroup, Caller, EdgeSpec, LoadedPolicy, NodeKind, Target, evaluate_pair
-from graph.edges.statements import account_of_principal, object_prefixes, statement_shapes
+from graph.edges.statements import account_of_principal, action_pattern_matches, object_prefixes, statement_shapes
 from graph.model import Resource
 from graph.policy import Policy
 
@@ -49,6 +49,23 @@ def action_groups(resource: Resource, caller: Caller, target: Target) -> list[Ac
         groups.append(ActionGroup(names, f"{resource.arn}/*", objects))
         groups.extend(ActionGroup(names, f"{resource.arn}/{prefix}*", objects, prefix) for prefix in prefixes)
     return groups
+
+
+def _restricted(groups: list[ActionGroup], only: str | None) -> list[ActionGroup]:
+    """The groups limited to the actions an action pattern matches (all of them without one)."""
+    if only is None:
+        return groups
+    limited = []
+    for group in groups:
+        mask = group.mask & _matching(group.names, only)
+        if mask:
+            limited.append(ActionGroup(group.names, group.resource, mask, group.scope))
+    return limited
+
+
+@lru_cache(maxsize=4096)
+def _matching(names: tuple[str, ...], pattern: str) -> int:
+    return sum(1 << bit for bit, name in enumerate(names) if action_pattern_matches(pattern, name))
 
 
 def _statement_keys(policy: Policy, names: tuple[str, ...]) -> frozenset[str]:
@@ -95,15 +112,19 @@ class SharedOutcomes:
     hits: int = 0
     misses: int = 0
 
-    def edges(self, caller: Caller, target: Target, resource: Resource) -> list[EdgeSpec]:
-        """The edges from `caller` to `resource` (see `common.evaluate_pair`)."""
+    def edges(self, caller: Caller, target: Target, resource: Resource, *, only: str | None = None) -> list[EdgeSpec]:
+        """The edges from `caller` to `resource` (see `common.evaluate_pair`).
+
+        With `only` (an action pattern), just the catalogue actions it matches are evaluated.
+        """
         key = self._signature(caller, target, resource)
         if key is None:
-            return evaluate_pair(caller, target, action_groups(resource, caller, target))
+            return evaluate_pair(caller, target, _restricted(action_groups(resource, caller, target), only))
+        key = (*key, only)
         found = self._memo.get(key)
         if found is None:
             self.misses += 1
-            found = evaluate_pair(caller, target, action_groups(resource, caller, target))
+            found = evaluate_pair(caller, target, _restricted(action_groups(resource, caller, target), only))
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
             self._memo[key] = found
