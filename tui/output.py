@@ -15,7 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from graph.build import AccessGraph
+from graph.edges.common import Grant
 from graph.query import AccessPath, Hop, PathsResult, ReachResult, WhoCanResult
+from tui.literal import literal
 
 _ARROWS = {
     "member": "─member→",
@@ -55,7 +57,19 @@ def hop_text(hop: Hop) -> str:
         text += " (chained)"
     if hop.conditions:
         text += " [needs " + "; ".join(c.describe() for c in hop.conditions) + "]"
+    if hop.deny_conditions:
+        # why an otherwise granted hop is only conditional: a Deny that applies when these hold
+        text += " [denied if " + "; ".join(c.describe() for c in hop.deny_conditions) + "]"
+    if hop.granted_by:
+        text += "\n      granted by " + ", ".join(_grant_text(g) for g in hop.granted_by)
     return text
+
+
+def _grant_text(grant: Grant) -> str:
+    """`trust-policy of role/X statement 0 (TrustDevAccount)`."""
+    where = f"{grant.policy} of {short(grant.resource)}" if grant.resource else short(grant.policy)
+    sid = f" ({grant.sid})" if grant.sid else ""
+    return f"{where} statement {grant.statement}{sid}"
 
 
 def path_text(path: AccessPath) -> str:
@@ -82,23 +96,23 @@ def print_who_can(result: WhoCanResult) -> None:
     """Every principal with a path to the resource, grouped by account."""
     console = _console()
     title = f"Who can reach {result.resource}" + (f" with {result.action}" if result.action else "")
-    table = Table(title=title, show_lines=True)
+    table = Table(title=literal(title), show_lines=True)
     for column in ("account", "principal", "kind", "status", "hops", "path"):
         table.add_column(column, overflow="fold")
     if result.key is not None:
         table.add_column("KMS key", overflow="fold")
     for entry in result.principals:
-        row: list[Any] = [entry.account or "-", short(entry.principal), entry.kind, _status(str(entry.path.status)),
-                          str(len(entry.path.hops)), path_text(entry.path)]
+        row: list[Any] = [literal(entry.account or "-"), literal(short(entry.principal)), literal(entry.kind),
+                          _status(str(entry.path.status)), str(len(entry.path.hops)), literal(path_text(entry.path))]
         if result.key is not None:
-            row.append(entry.key_status or "-")
+            row.append(literal(entry.key_status or "-"))
         table.add_row(*row)
     console.print(table)
     if not result.principals:
         console.print("no principal in the snapshot has a path to this resource")
     if result.key is not None:
-        console.print(f"data is encrypted: {result.key.action} on {result.key.key_arn} is also needed "
-                      "(column 'KMS key')")
+        console.print(literal(f"data is encrypted: {result.key.action} on {result.key.key_arn} is also needed "
+                              "(column 'KMS key')"))
     print_warnings(result.warnings, result.notes)
 
 
@@ -106,11 +120,11 @@ def print_paths(result: PathsResult) -> None:
     """The paths, shortest first, one hop per line."""
     console = _console()
     title = f"Paths {short(result.source)} → {short(result.target)}" + (f" · {result.action}" if result.action else "")
-    table = Table(title=title, show_lines=True)
+    table = Table(title=literal(title), show_lines=True)
     for column in ("#", "status", "hops", "path"):
         table.add_column(column, overflow="fold")
     for number, path in enumerate(result.paths, start=1):
-        table.add_row(str(number), _status(str(path.status)), str(len(path.hops)), path_text(path))
+        table.add_row(str(number), _status(str(path.status)), str(len(path.hops)), literal(path_text(path)))
     console.print(table)
     if not result.paths:
         console.print("no path")
@@ -123,12 +137,12 @@ def print_reach(result: ReachResult) -> None:
     """Every resource the source reaches, with its shortest path."""
     console = _console()
     title = f"Reachable from {short(result.source)}" + (f" with {result.action}" if result.action else "")
-    table = Table(title=title, show_lines=True)
+    table = Table(title=literal(title), show_lines=True)
     for column in ("account", "resource", "type", "status", "hops", "path"):
         table.add_column(column, overflow="fold")
     for entry in result.resources:
-        table.add_row(entry.account or "-", entry.resource, entry.resource_type, _status(str(entry.path.status)),
-                      str(len(entry.path.hops)), path_text(entry.path))
+        table.add_row(literal(entry.account or "-"), literal(entry.resource), literal(entry.resource_type),
+                      _status(str(entry.path.status)), str(len(entry.path.hops)), literal(path_text(entry.path)))
     console.print(table)
     if not result.resources:
         console.print("nothing reachable")
