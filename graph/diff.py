@@ -168,11 +168,13 @@ def diff_graphs(old: AccessGraph, new: AccessGraph, settings: FindingsSettings |
         Added and removed edges, findings and external-access entries, and reach changes.
     """
     settings = settings or FindingsSettings()
-    old_edges, new_edges = access_edges(old.graph), access_edges(new.graph)
+    # full graphs: a "*" grant's edges to other accounts' principals are deferred in `.graph`
+    old_full, new_full = old.full_graph(), new.full_graph()
+    old_edges, new_edges = access_edges(old_full), access_edges(new_full)
     added = sorted(new_edges[key] for key in new_edges.keys() - old_edges.keys())
     removed = sorted(old_edges[key] for key in old_edges.keys() - new_edges.keys())
     reach: list[ReachChange] = []
-    for target in _affected_targets([*added, *removed], (old.graph, new.graph)):
+    for target in _affected_targets([*added, *removed], (old_full, new_full)):
         before, after = _reachers(old, target), _reachers(new, target)
         if before != after:
             reach.append(ReachChange(target, tuple(sorted(after - before)), tuple(sorted(before - after))))

@@ -32,7 +32,7 @@ def export(ctx: click.Context, fmt: str, resource: str | None, source: str | Non
     from tui.output import load_access_graph
 
     access = load_access_graph(snapshot_path, (ctx.obj or {}).get("snapshot"))
-    graph = access.graph
+    graph = access.full_graph() if resource is None and source is None else access.graph
     if resource is not None:
         answer = who_can(access, resource, action=action, max_hops=max_hops)
         nodes = {resource} | {n for p in answer.principals for h in p.path.hops for n in (h.source, h.target)}
