@@ -368,13 +368,21 @@ def _run_child(*args: str) -> Figures:
 def _run_explorer_child(path: Path) -> Figures:
     """The explorer figures; whatever is not printed within two phase limits is reported as over time."""
     limit = 2 * _PHASE_LIMIT[0]
+    # its own process group: the explorer forks its graph build, which must die with it on a timeout
+    child = subprocess.Popen(_child_command("explorer", str(path)), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, cwd=ROOT, start_new_session=True)
     try:
-        completed = subprocess.run(_child_command("explorer", str(path)), capture_output=True, text=True, cwd=ROOT,
-                                   check=False, timeout=limit)
-        output, error = completed.stdout, completed.stderr
-    except subprocess.TimeoutExpired as expired:
-        output = expired.stdout.decode() if isinstance(expired.stdout, bytes) else (expired.stdout or "")
+        output, error = child.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        output, _ = child.communicate()
         error = ""
+    finally:
+        try:
+            os.killpg(child.pid, signal.SIGKILL)  # whatever of the group is left (a forked build)
+        except ProcessLookupError:
+            pass  # the whole group has already exited
+        child.wait()
     figures: Figures = {}
     for line in output.splitlines():
         if line.startswith("{"):
