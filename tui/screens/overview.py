@@ -38,7 +38,10 @@ def outside_nodes(access_graph: AccessGraph, catalog: Catalog) -> tuple[OutsideN
         elif kind == "public":
             found.append(OutsideNode(node, str(data.get("name") or node), "every principal whose policies allow it"))
         elif kind == "federated":
-            found.append(OutsideNode(node, str(data.get("name") or node), "identity provider"))
+            # several accounts often hold a provider of the same name (Identity Center's): say whose it is
+            owner = data.get("account")
+            found.append(OutsideNode(node, str(data.get("name") or node),
+                                     f"identity provider of {owner}" if owner else "identity provider"))
     return tuple(found)
 
 
