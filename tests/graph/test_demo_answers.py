@@ -2,8 +2,8 @@
 
 Every expectation below was worked out by hand from the demo's policies and AWS's rules (the
 section of /work/shared/SEMANTICS.md, or the AWS page, is cited beside it) before being compared
-with what the graph says. Where the graph disagrees with AWS, the test holds the correct answer and
-is marked `xfail(strict=True)`, so that it turns green (and must be unmarked) when the bug is fixed.
+with what the graph says. The two disagreements found that way (a "*" trust leaving out uncollected
+accounts; an AWS managed key reported unusable by its own account) were fixed in the graph.
 
 Facts used throughout (SEMANTICS §2.1, §2.3, §2.4, §3.1):
 - every member account's `OrganizationAccountAccessRole` (OAAR) trusts the management account's root

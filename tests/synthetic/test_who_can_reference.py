@@ -27,16 +27,12 @@ import pytest
 
 from graph.model import PolicyDocument, Snapshot
 
-policy = pytest.importorskip("graph.policy")
-snapshot_module = pytest.importorskip("graph.snapshot")
-build = pytest.importorskip("graph.build")
-query = pytest.importorskip("graph.query")
-if not hasattr(policy, "evaluate"):
-    pytest.skip("graph.policy.evaluate not built yet", allow_module_level=True)
-
-from graph import context as contexts  # noqa: E402
-from graph.org import OrgIndex  # noqa: E402
-from graph.synthetic import VENDORS, generate_organization  # noqa: E402
+from graph import build, query
+from graph import context as contexts
+from graph import policy
+from graph import snapshot as snapshot_module
+from graph.org import OrgIndex
+from graph.synthetic import VENDORS, generate_organization
 
 _ALLOW_ALL = PolicyDocument.from_dict({"Version": "2012-10-17",
                                        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
