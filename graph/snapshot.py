@@ -8,12 +8,15 @@ location of the first problem instead of a traceback deep inside the evaluator.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import os
 import re
 import tempfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from graph.model import (
 )
 from graph.schema import Problem, schema_problems
 from graph.schema.checks import default_version_index, semantic_problems
-from graph.schema.documents import decode_document
+from graph.schema.documents import DocumentMemo
 
 FORMAT = "xpath-snapshot"
 VERSION = 1
@@ -77,17 +80,22 @@ def validate_snapshot(raw_or_path: Any) -> list[Problem]:
         The problems sorted by location (keys alphabetically, list indexes as numbers). A file that cannot be decoded, and a document of another
         format or version, give a single problem (nothing else can be checked).
     """
-    if isinstance(raw_or_path, str | Path):
-        try:
-            raw = read_document(raw_or_path)
-        except SnapshotError as error:
-            return [Problem(error.location or str(raw_or_path), error.message)]
-    else:
-        raw = raw_or_path
+    with _collector_paused():
+        if isinstance(raw_or_path, str | Path):
+            try:
+                raw = read_document(raw_or_path)
+            except SnapshotError as error:
+                return [Problem(error.location or str(raw_or_path), error.message)]
+        else:
+            raw = raw_or_path
+        return _problems(raw, None)
+
+
+def _problems(raw: Any, memo: DocumentMemo | None) -> list[Problem]:
     header = _header_problems(raw)
     if header:
         return header
-    problems = schema_problems(raw) + semantic_problems(raw)
+    problems = schema_problems(raw) + semantic_problems(raw, memo)
     return sorted(problems, key=lambda problem: _natural_key(problem.location))
 
 
@@ -103,7 +111,8 @@ def load_snapshot(path: str | Path) -> Snapshot:
     Raises:
         SnapshotError: The file is unreadable or invalid; names the first problem and how many more.
     """
-    return parse_snapshot(read_document(path), origin=str(path))
+    with _collector_paused():
+        return parse_snapshot(read_document(path), origin=str(path))
 
 
 def parse_snapshot(raw: Any, *, origin: str = "<snapshot>") -> Snapshot:
@@ -119,7 +128,28 @@ def parse_snapshot(raw: Any, *, origin: str = "<snapshot>") -> Snapshot:
     Raises:
         SnapshotError: The document is invalid; names the first problem and how many more.
     """
-    problems = validate_snapshot(raw)
+    with _collector_paused():
+        return _parse(raw, origin)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Decoding and modelling a snapshot allocates millions of objects that live until it is built,
+    # and every automatic collection walks all of them (a third of the load time); the few cycles
+    # (exceptions of a failed check) are collected once the collector is back.
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _parse(raw: Any, origin: str) -> Snapshot:
+    memo = DocumentMemo()
+    problems = _problems(raw, memo)
     if problems:
         first = problems[0]
         more = len(problems) - 1
@@ -127,11 +157,12 @@ def parse_snapshot(raw: Any, *, origin: str = "<snapshot>") -> Snapshot:
             if more else ""
         raise SnapshotError(first.message + suffix, location=f"{origin}: {first.location}")
     organization = raw.get("organization")
+    documents = _Documents(memo)
     return Snapshot(
         collected_at=raw["collected_at"],
         source=raw["source"],
-        organization=_organization(organization) if organization is not None else None,
-        accounts=tuple(_account(account) for account in raw["accounts"]),
+        organization=_organization(organization, documents) if organization is not None else None,
+        accounts=tuple(_account(account, documents) for account in raw["accounts"]),
         version=raw["version"],
     )
 
@@ -156,16 +187,29 @@ def _natural_key(location: str) -> tuple[Any, ...]:
 
 # --- reading: validated raw JSON -> model -------------------------------------------------------
 
-def _document(value: Any) -> PolicyDocument:
-    return PolicyDocument.from_dict(decode_document(value))
+class _Documents:
+    """The `PolicyDocument`s of one load: one per distinct canonical text, its text written once."""
+
+    __slots__ = ("_by_text", "_memo")
+
+    def __init__(self, memo: DocumentMemo) -> None:
+        self._memo = memo
+        self._by_text: dict[str, PolicyDocument] = {}
+
+    def __call__(self, value: Any) -> PolicyDocument:
+        text = self._memo.text(value)
+        document = self._by_text.get(text)
+        if document is None:
+            document = self._by_text[text] = PolicyDocument(text)
+        return document
 
 
 def _tags(entries: list[dict[str, str]] | None) -> Tags:
     return tuple(sorted((entry["Key"], entry["Value"]) for entry in entries or ()))
 
 
-def _inline(entries: list[dict[str, Any]] | None) -> tuple[InlinePolicy, ...]:
-    return tuple(InlinePolicy(entry["PolicyName"], _document(entry["PolicyDocument"])) for entry in entries or ())
+def _inline(entries: list[dict[str, Any]] | None, documents: _Documents) -> tuple[InlinePolicy, ...]:
+    return tuple(InlinePolicy(entry["PolicyName"], documents(entry["PolicyDocument"])) for entry in entries or ())
 
 
 def _attached(entries: list[dict[str, Any]] | None) -> tuple[str, ...]:
@@ -177,25 +221,25 @@ def _boundary(entry: dict[str, Any]) -> str | None:
     return boundary["PermissionsBoundaryArn"] if boundary else None
 
 
-def _account(raw: dict[str, Any]) -> Account:
+def _account(raw: dict[str, Any], documents: _Documents) -> Account:
     account_id: str = raw["id"]
     details = raw.get("authorization_details") or {}
     users = tuple(User(
         arn=entry["Arn"], name=entry["UserName"], account_id=account_id, path=entry.get("Path", "/"),
-        user_id=entry.get("UserId"), inline_policies=_inline(entry.get("UserPolicyList")),
+        user_id=entry.get("UserId"), inline_policies=_inline(entry.get("UserPolicyList"), documents),
         managed_policy_arns=_attached(entry.get("AttachedManagedPolicies")),
         group_names=tuple(entry.get("GroupList") or ()), permissions_boundary_arn=_boundary(entry),
         tags=_tags(entry.get("Tags")),
     ) for entry in details.get("UserDetailList") or ())
     groups = tuple(Group(
         arn=entry["Arn"], name=entry["GroupName"], account_id=account_id, path=entry.get("Path", "/"),
-        group_id=entry.get("GroupId"), inline_policies=_inline(entry.get("GroupPolicyList")),
+        group_id=entry.get("GroupId"), inline_policies=_inline(entry.get("GroupPolicyList"), documents),
         managed_policy_arns=_attached(entry.get("AttachedManagedPolicies")),
     ) for entry in details.get("GroupDetailList") or ())
     roles = tuple(Role(
         arn=entry["Arn"], name=entry["RoleName"], account_id=account_id,
-        trust_policy=_document(entry["AssumeRolePolicyDocument"]), path=entry.get("Path", "/"),
-        role_id=entry.get("RoleId"), inline_policies=_inline(entry.get("RolePolicyList")),
+        trust_policy=documents(entry["AssumeRolePolicyDocument"]), path=entry.get("Path", "/"),
+        role_id=entry.get("RoleId"), inline_policies=_inline(entry.get("RolePolicyList"), documents),
         managed_policy_arns=_attached(entry.get("AttachedManagedPolicies")),
         permissions_boundary_arn=_boundary(entry), tags=_tags(entry.get("Tags")),
         instance_profile_arns=tuple(profile["Arn"] for profile in entry.get("InstanceProfileList") or ()),
@@ -203,13 +247,13 @@ def _account(raw: dict[str, Any]) -> Account:
     ) for entry in details.get("RoleDetailList") or ())
     return Account(
         id=account_id, name=raw.get("name"), users=users, groups=groups, roles=roles,
-        managed_policies=tuple(_managed_policy(entry) for entry in details.get("Policies") or ()),
+        managed_policies=tuple(_managed_policy(entry, documents) for entry in details.get("Policies") or ()),
         identity_providers=tuple(IdentityProvider(
             arn=entry["arn"], type=entry["type"], url=entry.get("url"), client_ids=tuple(entry.get("client_ids") or ()),
         ) for entry in raw.get("identity_providers") or ()),
         resources=tuple(Resource(
             arn=entry["arn"], type=entry["type"], account_id=account_id, region=entry.get("region"),
-            name=entry.get("name"), policy=_document(entry["policy"]) if entry.get("policy") is not None else None,
+            name=entry.get("name"), policy=documents(entry["policy"]) if entry.get("policy") is not None else None,
             properties=Properties.from_dict(entry.get("properties") or {}),
         ) for entry in raw.get("resources") or ()),
         errors=tuple(CollectionError(
@@ -219,18 +263,18 @@ def _account(raw: dict[str, Any]) -> Account:
     )
 
 
-def _managed_policy(entry: dict[str, Any]) -> ManagedPolicy:
+def _managed_policy(entry: dict[str, Any], documents: _Documents) -> ManagedPolicy:
     default = default_version_index(entry)
     assert default is not None  # validation guarantees a default version
     return ManagedPolicy(
         arn=entry["Arn"], name=entry["PolicyName"], path=entry.get("Path", "/"),
-        document=_document(entry["PolicyVersionList"][default]["Document"]), policy_id=entry.get("PolicyId"),
+        document=documents(entry["PolicyVersionList"][default]["Document"]), policy_id=entry.get("PolicyId"),
         default_version_id=entry.get("DefaultVersionId"), attachment_count=entry.get("AttachmentCount"),
         permissions_boundary_usage_count=entry.get("PermissionsBoundaryUsageCount"),
     )
 
 
-def _organization(raw: dict[str, Any]) -> Organization:
+def _organization(raw: dict[str, Any], documents: _Documents) -> Organization:
     return Organization(
         id=raw["id"], management_account_id=raw["management_account_id"],
         roots=tuple(OrgRoot(entry["id"], entry["name"]) for entry in raw.get("roots") or ()),
@@ -238,7 +282,7 @@ def _organization(raw: dict[str, Any]) -> Organization:
                                    for entry in raw.get("organizational_units") or ()),
         accounts=tuple(OrgAccount(entry["id"], entry.get("name"), entry["parent_id"])
                        for entry in raw.get("accounts") or ()),
-        policies=tuple(OrgPolicy(entry["id"], entry["name"], OrgPolicyType(entry["type"]), _document(entry["document"]),
+        policies=tuple(OrgPolicy(entry["id"], entry["name"], OrgPolicyType(entry["type"]), documents(entry["document"]),
                                  tuple(entry["targets"])) for entry in raw.get("policies") or ()),
     )
 

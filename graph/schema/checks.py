@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from graph.schema.documents import DocumentKind, check_document
+from graph.schema.documents import DocumentCheck, DocumentKind, DocumentMemo, check_document
 from graph.schema.problem import PathPart, Problem, problem_at
 
 _ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
@@ -26,17 +26,20 @@ _PRINCIPAL_LISTS = (
 )
 
 
-def semantic_problems(document: Any) -> list[Problem]:
+def semantic_problems(document: Any, memo: DocumentMemo | None = None) -> list[Problem]:
     """Every problem the schema cannot see.
 
     Args:
         document: A decoded snapshot document (possibly with schema problems too).
+        memo: Policy documents already seen during this load. Without one every document is checked
+            where it is (cheaper when no model is built from the canonical texts afterwards).
 
     Returns:
         The problems, in document order.
     """
     if not isinstance(document, dict):
         return []
+    check: DocumentCheck = memo.check if memo is not None else check_document
     problems: list[Problem] = []
     collected_at = document.get("collected_at")
     if isinstance(collected_at, str) and collected_at:
@@ -56,18 +59,19 @@ def semantic_problems(document: Any) -> list[Problem]:
             else:
                 seen[account_id] = index
         owner = account_id if isinstance(account_id, str) and _ACCOUNT_ID.match(account_id) else None
-        problems += _account_problems(account, ("accounts", index), owner)
+        problems += _account_problems(account, ("accounts", index), owner, check)
     organization = document.get("organization")
     if isinstance(organization, dict):
-        problems += _organization_problems(organization)
+        problems += _organization_problems(organization, check)
     return problems
 
 
-def _account_problems(account: dict[str, Any], path: tuple[PathPart, ...], account_id: str | None) -> list[Problem]:
+def _account_problems(account: dict[str, Any], path: tuple[PathPart, ...], account_id: str | None,
+                      check: DocumentCheck) -> list[Problem]:
     problems: list[Problem] = []
     details = account.get("authorization_details")
     if isinstance(details, dict):
-        problems += _authorization_problems(details, (*path, "authorization_details"), account_id)
+        problems += _authorization_problems(details, (*path, "authorization_details"), account_id, check)
     for index, provider in _items(account.get("identity_providers")):
         if isinstance(provider, dict):
             problems += _arn_account(provider.get("arn"), (*path, "identity_providers", index, "arn"), account_id)
@@ -77,12 +81,12 @@ def _account_problems(account: dict[str, Any], path: tuple[PathPart, ...], accou
         where = (*path, "resources", index)
         problems += _arn_account(resource.get("arn"), (*where, "arn"), account_id)
         if resource.get("policy") is not None:
-            problems += check_document(resource["policy"], (*where, "policy"), DocumentKind.RESOURCE)
+            problems += check(resource["policy"], (*where, "policy"), DocumentKind.RESOURCE)
     return problems
 
 
 def _authorization_problems(details: dict[str, Any], path: tuple[PathPart, ...],
-                            account_id: str | None) -> list[Problem]:
+                            account_id: str | None, check: DocumentCheck) -> list[Problem]:
     problems: list[Problem] = []
     for list_name, inline_name, arn_type in _PRINCIPAL_LISTS:
         arns: dict[str, int] = {}
@@ -99,12 +103,11 @@ def _authorization_problems(details: dict[str, Any], path: tuple[PathPart, ...],
                 arns.setdefault(arn, index)
             for policy_index, policy in _items(entry.get(inline_name)):
                 if isinstance(policy, dict) and "PolicyDocument" in policy:
-                    problems += check_document(policy["PolicyDocument"],
-                                               (*where, inline_name, policy_index, "PolicyDocument"),
-                                               DocumentKind.IDENTITY)
+                    problems += check(policy["PolicyDocument"], (*where, inline_name, policy_index, "PolicyDocument"),
+                                      DocumentKind.IDENTITY)
             if arn_type == "role" and "AssumeRolePolicyDocument" in entry:
-                problems += check_document(entry["AssumeRolePolicyDocument"], (*where, "AssumeRolePolicyDocument"),
-                                           DocumentKind.TRUST)
+                problems += check(entry["AssumeRolePolicyDocument"], (*where, "AssumeRolePolicyDocument"),
+                                  DocumentKind.TRUST)
             boundary = entry.get("PermissionsBoundary")
             if isinstance(boundary, dict) and isinstance(boundary.get("PermissionsBoundaryArn"), str) \
                     and ":policy/" not in boundary["PermissionsBoundaryArn"]:
@@ -112,19 +115,19 @@ def _authorization_problems(details: dict[str, Any], path: tuple[PathPart, ...],
                                            "a permissions boundary must be a managed policy ARN (…:policy/NAME)"))
     for index, policy in _items(details.get("Policies")):
         if isinstance(policy, dict):
-            problems += _managed_policy_problems(policy, (*path, "Policies", index), account_id)
+            problems += _managed_policy_problems(policy, (*path, "Policies", index), account_id, check)
     return problems
 
 
 def _managed_policy_problems(policy: dict[str, Any], path: tuple[PathPart, ...],
-                             account_id: str | None) -> list[Problem]:
+                             account_id: str | None, check: DocumentCheck) -> list[Problem]:
     problems = _arn_account(policy.get("Arn"), (*path, "Arn"), account_id, iam_type="policy", aws_owned=True)
     versions = [(index, version) for index, version in _items(policy.get("PolicyVersionList"))
                 if isinstance(version, dict)]
     for index, version in versions:
         if "Document" in version:
-            problems += check_document(version["Document"], (*path, "PolicyVersionList", index, "Document"),
-                                       DocumentKind.IDENTITY)
+            problems += check(version["Document"], (*path, "PolicyVersionList", index, "Document"),
+                              DocumentKind.IDENTITY)
     if versions and default_version_index(policy) is None:
         problems.append(problem_at((*path, "PolicyVersionList"),
                                    "no default version (no IsDefaultVersion true, no VersionId equal to "
@@ -170,7 +173,7 @@ def _arn_account(arn: Any, path: tuple[PathPart, ...], account_id: str | None, *
     return []
 
 
-def _organization_problems(organization: dict[str, Any]) -> list[Problem]:
+def _organization_problems(organization: dict[str, Any], check: DocumentCheck) -> list[Problem]:
     problems: list[Problem] = []
     containers: dict[str, tuple[PathPart, ...]] = {}
     for index, root in _items(organization.get("roots")):
@@ -206,7 +209,7 @@ def _organization_problems(organization: dict[str, Any]) -> list[Problem]:
             continue
         where = ("organization", "policies", index)
         if "document" in policy:
-            problems += check_document(policy["document"], (*where, "document"), DocumentKind.ORGANIZATION)
+            problems += check(policy["document"], (*where, "document"), DocumentKind.ORGANIZATION)
         for target_index, target in _items(policy.get("targets")):
             if isinstance(target, str) and target not in containers and target not in members:
                 problems.append(problem_at((*where, "targets", target_index),

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from enum import Enum
 from typing import Any
 from urllib.parse import unquote
 
+from graph.model import canonical_json
 from graph.schema.problem import PathPart, Problem, problem_at
 
 _EFFECTS = frozenset({"Allow", "Deny"})
@@ -100,6 +102,72 @@ def check_document(value: Any, path: tuple[PathPart, ...], kind: DocumentKind) -
         problems.append(problem_at((*path, "Statement"), "Statement must be an object or a list of objects "
                                                          f"(got {_json_type(statements)})"))
     return problems
+
+
+DocumentCheck = Callable[[Any, tuple[PathPart, ...], DocumentKind], list[Problem]]
+"""`check_document`, or `DocumentMemo.check` of one load."""
+
+
+class DocumentMemo:
+    """What one load learns about its policy documents, so each distinct document is worked on once.
+
+    A large snapshot holds the same few documents many times (the same trust policy on hundreds of
+    roles). The memo keeps each document's canonical text (see `graph.model.canonical_json`) by the
+    identity of the value the snapshot holds, and the (kind, text) pairs already found clean. Only
+    clean results are remembered: a document with problems is checked again at every place it
+    appears, so each problem is still reported at its own location. Values must come from JSON
+    decoding (a tuple and a list have the same text) and stay alive (the decoded snapshot holds
+    them) for as long as the memo is used.
+    """
+
+    __slots__ = ("_clean", "_texts")
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[Any, str]] = {}
+        self._clean: set[tuple[DocumentKind, str]] = set()
+
+    def text(self, value: Any) -> str:
+        """The canonical JSON text of a policy document, whichever of the three forms it came in.
+
+        Args:
+            value: An object, a JSON string, or a URL-encoded JSON string.
+
+        Returns:
+            The canonical text of the decoded document.
+
+        Raises:
+            DocumentDecodeError: A string that does not decode.
+        """
+        entry = self._texts.get(id(value))
+        if entry is not None and entry[0] is value:
+            return entry[1]
+        text = canonical_json(decode_document(value))
+        self._texts[id(value)] = (value, text)
+        return text
+
+    def check(self, value: Any, path: tuple[PathPart, ...], kind: DocumentKind) -> list[Problem]:
+        """Every shape problem of one policy document, as `check_document` finds them.
+
+        Args:
+            value: The document as the snapshot holds it (object or string).
+            path: Its location in the snapshot.
+            kind: Where it is attached.
+
+        Returns:
+            The problems, empty when the document has the shape of an IAM policy.
+        """
+        if not isinstance(value, dict | str):
+            return []  # the schema reports the wrong type
+        try:
+            key = (kind, self.text(value))
+        except (TypeError, ValueError):  # not decodable, or not JSON at all: the full check says why
+            return check_document(value, path, kind)
+        if key in self._clean:
+            return []
+        problems = check_document(value, path, kind)
+        if not problems:
+            self._clean.add(key)
+        return problems
 
 
 def _check_statement(statement: Any, path: tuple[PathPart, ...], kind: DocumentKind) -> list[Problem]:
