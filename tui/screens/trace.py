@@ -10,16 +10,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
 from graph.build import AccessGraph
 from graph.errors import XPathError
 from graph.query import PathsResult, find_paths
 from tui.catalog import Catalog
 from tui.literal import literal
-from tui.screens.export import ExportChoice, ExportScreen, write_answer
+from tui.screens.answer import AnswerScreen
 from tui.widgets.details import DetailsPane
 from tui.widgets.path_list import PathList
 
@@ -27,15 +26,12 @@ MAX_HOPS = 6
 PATH_LIMIT = 100
 
 
-class TraceScreen(Screen[None]):
+class TraceScreen(AnswerScreen):
     """Lists the paths from `source` to `target`; a hop opens its granting statement below."""
 
-    BINDINGS = [
-        Binding("escape", "back", "Back / cancel"),
-        Binding("e", "export", "Export"),
-        Binding("tab", "focus_next", "Next pane", show=False),
-        Binding("question_mark", "app.help", "Help"),
-    ]
+    BINDINGS = [Binding("tab", "focus_next", "Next pane", show=False)]
+    ID_PREFIX = "trace"
+    EXPORT_NAME = "xpath-paths"
 
     @dataclass
     class PathsFound(Message):
@@ -47,14 +43,10 @@ class TraceScreen(Screen[None]):
 
     def __init__(self, access_graph: AccessGraph, catalog: Catalog, source: str, target: str,
                  *, action: str | None = None) -> None:
-        super().__init__()
-        self.access_graph = access_graph
-        self.catalog = catalog
+        super().__init__(access_graph, catalog)
         self.source = source
         self.target = target
         self.action = action
-        self.result: PathsResult | None = None
-        self._worker: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,9 +65,6 @@ class TraceScreen(Screen[None]):
         self._set_summary(Text("searching every path, shortest first … (escape cancels)", style="italic"))
         self._worker = self._search()
 
-    def _set_summary(self, text: Text) -> None:
-        self.query_one("#trace-summary", Static).update(text)
-
     @work(thread=True, exclusive=True)
     def _search(self) -> None:
         worker = get_current_worker()
@@ -92,7 +81,7 @@ class TraceScreen(Screen[None]):
     @on(PathsFound)
     def _found(self, message: PathsFound) -> None:
         self.result = message.result
-        self.query_one("#trace-loading").display = False
+        self._hide_loading()
         paths = self.query_one(PathList)
         paths.clear()
         paths.show_paths(self.catalog, message.result.paths)
@@ -112,35 +101,5 @@ class TraceScreen(Screen[None]):
 
     @on(QueryFailed)
     def _failed(self, message: QueryFailed) -> None:
-        self.query_one("#trace-loading").display = False
+        self._hide_loading()
         self._set_summary(literal(f"the query failed: {message.text}", "bold red"))
-
-    @on(PathList.HopChosen)
-    def _hop_chosen(self, message: PathList.HopChosen) -> None:
-        pane = self.query_one(DetailsPane)
-        pane.border_title = f"Path {message.item.path} · hop {message.item.number}"
-        pane.show_hop(self.catalog, message.item.hop, number=message.item.number)
-
-    def action_back(self) -> None:
-        if self._worker is not None and self._worker.is_running:
-            self._worker.cancel()
-            self.query_one("#trace-loading").display = False
-            self._set_summary(Text("cancelled", style="italic"))
-            return
-        self.dismiss(None)
-
-    def action_export(self) -> None:
-        if self.result is None:
-            self.notify("nothing to export yet", severity="warning")
-            return
-        self.app.push_screen(ExportScreen("xpath-paths"), callback=self._export)
-
-    def _export(self, choice: ExportChoice | None) -> None:
-        if choice is None or self.result is None:
-            return
-        try:
-            size = write_answer(self.access_graph, self.result, choice)
-        except OSError as error:
-            self.notify(f"could not write {choice.path}: {error.strerror}", severity="error")
-            return
-        self.notify(f"wrote {size} characters to {choice.path}")

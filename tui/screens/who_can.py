@@ -7,33 +7,28 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
 from graph.build import AccessGraph
 from graph.errors import XPathError
 from graph.query import WhoCanResult, who_can
 from tui.catalog import Catalog
 from tui.literal import literal
-from tui.screens.export import ExportChoice, ExportScreen, write_answer
+from tui.screens.answer import AnswerScreen
 from tui.widgets.details import DetailsPane
 from tui.widgets.path_list import PathList
 
 MAX_HOPS = 6
 
 
-class WhoCanScreen(Screen[None]):
+class WhoCanScreen(AnswerScreen):
     """Lists who can reach `resource`; a principal shows its path, a hop its granting statement."""
 
-    BINDINGS = [
-        Binding("escape", "back", "Back / cancel"),
-        Binding("e", "export", "Export"),
-        Binding("question_mark", "app.help", "Help"),
-    ]
+    ID_PREFIX = "who"
+    EXPORT_NAME = "xpath-who-can"
 
     @dataclass
     class Answered(Message):
@@ -44,13 +39,9 @@ class WhoCanScreen(Screen[None]):
         text: str
 
     def __init__(self, access_graph: AccessGraph, catalog: Catalog, resource: str, *, action: str | None = None) -> None:
-        super().__init__()
-        self.access_graph = access_graph
-        self.catalog = catalog
+        super().__init__(access_graph, catalog)
         self.resource = resource
         self.action = action
-        self.result: WhoCanResult | None = None
-        self._worker: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,9 +57,6 @@ class WhoCanScreen(Screen[None]):
         self.query_one(DetailsPane).show_message("path", "select a principal to see its path, a hop for its statement")
         self._set_summary(Text("finding every principal with a path … (escape cancels)", style="italic"))
         self._worker = self._ask()
-
-    def _set_summary(self, text: Text) -> None:
-        self.query_one("#who-summary", Static).update(text)
 
     @work(thread=True, exclusive=True)
     def _ask(self) -> None:
@@ -86,7 +74,7 @@ class WhoCanScreen(Screen[None]):
     def _answered(self, message: Answered) -> None:
         result = message.result
         self.result = result
-        self.query_one("#who-loading").display = False
+        self._hide_loading()
         tree = self.query_one(PathList)
         tree.clear()
         tree.show_principals(self.catalog, result.principals)
@@ -104,7 +92,7 @@ class WhoCanScreen(Screen[None]):
 
     @on(QueryFailed)
     def _failed(self, message: QueryFailed) -> None:
-        self.query_one("#who-loading").display = False
+        self._hide_loading()
         self._set_summary(literal(f"the query failed: {message.text}", "bold red"))
 
     @on(PathList.PathChosen)
@@ -112,33 +100,3 @@ class WhoCanScreen(Screen[None]):
         pane = self.query_one(DetailsPane)
         pane.border_title = f"Path {message.item.path}"
         pane.show_path(self.catalog, message.item.access_path.hops, number=message.item.path)
-
-    @on(PathList.HopChosen)
-    def _hop_chosen(self, message: PathList.HopChosen) -> None:
-        pane = self.query_one(DetailsPane)
-        pane.border_title = f"Path {message.item.path} · hop {message.item.number}"
-        pane.show_hop(self.catalog, message.item.hop, number=message.item.number)
-
-    def action_back(self) -> None:
-        if self._worker is not None and self._worker.is_running:
-            self._worker.cancel()
-            self.query_one("#who-loading").display = False
-            self._set_summary(Text("cancelled", style="italic"))
-            return
-        self.dismiss(None)
-
-    def action_export(self) -> None:
-        if self.result is None:
-            self.notify("nothing to export yet", severity="warning")
-            return
-        self.app.push_screen(ExportScreen("xpath-who-can"), callback=self._export)
-
-    def _export(self, choice: ExportChoice | None) -> None:
-        if choice is None or self.result is None:
-            return
-        try:
-            size = write_answer(self.access_graph, self.result, choice)
-        except OSError as error:
-            self.notify(f"could not write {choice.path}: {error.strerror}", severity="error")
-            return
-        self.notify(f"wrote {size} characters to {choice.path}")
