@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from graph.findings.context import CheckContext
 from graph.findings.model import CheckInfo, Finding, PolicyKind, Severity, StatementLocation
 from graph.findings.registry import Check
+from graph.policy.principals import PrincipalSet
 from graph.findings.statements import (
     SiteStatement, account_of_principal, deny_fences, positive_clauses, site_statements,
 )
@@ -95,13 +96,18 @@ def _without_external_id(item: SiteStatement) -> bool:
     return not positive_clauses(item.statement, EXTERNAL_ID) and not positive_clauses(item.statement, ORG_KEYS)
 
 
-def trusts_external_account(ctx: CheckContext) -> Iterator[Finding]:
-    """XPT-TRUST-002: a trust to a whole account outside the organization without an external ID."""
+def _unprotected_trusts(ctx: CheckContext) -> Iterator[tuple[SiteStatement, PrincipalSet]]:
+    """Trust statements with neither an external ID nor an organization condition, with their principals."""
     for item, _ in _trust_statements(ctx):
         principals = item.statement.principals
         assert principals is not None
-        if not _without_external_id(item):
-            continue
+        if _without_external_id(item):
+            yield item, principals
+
+
+def trusts_external_account(ctx: CheckContext) -> Iterator[Finding]:
+    """XPT-TRUST-002: a trust to a whole account outside the organization without an external ID."""
+    for item, principals in _unprotected_trusts(ctx):
         site = item.site
         for account in sorted(principals.accounts):
             if account == site.account_id or not ctx.is_outside(account):
@@ -118,11 +124,7 @@ def trusts_external_account(ctx: CheckContext) -> Iterator[Finding]:
 
 def trusts_third_party_principal(ctx: CheckContext) -> Iterator[Finding]:
     """XPT-TRUST-003: a trust to a user or role of an account outside the organization without an external ID."""
-    for item, _ in _trust_statements(ctx):
-        principals = item.statement.principals
-        assert principals is not None
-        if not _without_external_id(item):
-            continue
+    for item, principals in _unprotected_trusts(ctx):
         site = item.site
         for arn in sorted(principals.arns):
             account = account_of_principal(arn)
