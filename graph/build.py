@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.edges import assume_role, member, resources
+from graph.edges import assume_role, escalation, grants, member, pass_role, resources
 from graph.edges.catalog import modelled
 from graph.edges.common import PUBLIC_NODE, EdgeKind, EdgeSpec, NodeKind
 from graph.edges.lazy import LazyGrants
@@ -157,6 +157,10 @@ def build_graph(snapshot: Snapshot, *, edge_kinds: set[str] | None = None) -> Ac
     wanted = None if edge_kinds is None else frozenset(EdgeKind(kind) for kind in edge_kinds)
     lazy = LazyGrants(principals, SharedOutcomes(), wanted)
     found += resources.edges(snapshot, principals, warnings, lazy)
+    # Paths through services and IAM itself, and grants outside policies (issue #9).
+    found += pass_role.edges(snapshot, principals, warnings)
+    found += escalation.edges(snapshot, principals, warnings)
+    found += grants.edges(snapshot, principals, warnings)
     for edge in found:
         if wanted is not None and edge.kind not in wanted:
             continue

@@ -38,6 +38,10 @@ _MECHANISM = {
     EdgeKind.ASSUME_ROLE_WEB_IDENTITY: "role assumption with web identity (temporary STS credentials)",
     EdgeKind.RESOURCE_POLICY: "resource-policy grant (direct)",
     EdgeKind.IDENTITY_POLICY: "identity-policy grant (same account)",
+    EdgeKind.PASS_ROLE: "pass-role (runs code as the role through a service)",
+    EdgeKind.PRIVILEGE_ESCALATION: "privilege escalation (rewrites IAM to act as the principal)",
+    EdgeKind.KMS_GRANT: "KMS grant (direct)",
+    EdgeKind.S3_ACL: "S3 ACL grant (direct)",
 }
 
 

@@ -49,6 +49,14 @@ class EdgeKind(StrEnum):
     ASSUME_ROLE_WEB_IDENTITY = "assume-role-web-identity"
     RESOURCE_POLICY = "resource-policy"
     IDENTITY_POLICY = "identity-policy"
+    PASS_ROLE = "pass-role"
+    """The caller passes a role to a service (or uses a resource that runs as it) and runs code as it."""
+    PRIVILEGE_ESCALATION = "privilege-escalation"
+    """The caller rewrites IAM (keys, policies, groups, trust) to act as another principal."""
+    KMS_GRANT = "kms-grant"
+    """A KMS grant on a key names the caller as grantee."""
+    S3_ACL = "s3-acl"
+    """A bucket ACL grants the caller (or everyone, or every AWS account)."""
 
     @property
     def is_assumption(self) -> bool:

@@ -1,0 +1,14 @@
+"""`kms-grant` and `s3-acl` edges: access granted outside policies, by KMS grants and S3 ACLs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from graph.edges.common import EdgeSpec
+from graph.edges.principals import PrincipalIndex
+from graph.model import Snapshot
+
+
+def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -> Iterator[EdgeSpec]:
+    """Not built yet (issue #9)."""
+    return iter(())
