@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from graph import context
+from graph.edges import public_access
 from graph.edges.catalog import modelled, service_of
 from graph.edges.common import EdgeSpec, PolicyKind, Target, load_policy
 from graph.edges.identity_policy import identity_callers, needs_own_policy
@@ -57,6 +58,12 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str],
                 defer = lazy is not None and admits_everyone(target.policy.text)
                 callers += named_callers(target.policy.text, principals, collected, scope, warnings,
                                          where=f"policy of {resource.arn}", other_accounts=not defer)
+            # Block Public Access RestrictPublicBuckets on a public bucket policy (graph.edges.public_access,
+            # issue #9): only the owner account's principals and AWS services keep what the policy grants.
+            restricted = public_access.policy_restricted(resource)
+            if restricted:
+                callers = [c for c in callers if public_access.admitted_when_restricted(c, resource)]
+                defer = False
             seen: set[tuple[str, str]] = set()
             for caller in callers:
                 if (caller.node, caller.principal) in seen:

@@ -1,0 +1,142 @@
+"""S3 Object Ownership and Block Public Access: which bucket ACL grants and policy grants S3 honours.
+
+Rules (AWS S3 User Guide, "Controlling ownership of objects and disabling ACLs" and "Blocking
+public access to your Amazon S3 storage"; API reference `PublicAccessBlockConfiguration`):
+- Object Ownership `BucketOwnerEnforced` disables ACLs: no ACL grant has any effect.
+- `IgnorePublicAcls` (bucket or account level) makes S3 ignore ACL grants to the AllUsers and
+  AuthenticatedUsers groups. `BlockPublicAcls` and `BlockPublicPolicy` only refuse NEW public ACLs
+  and policies; existing ones keep working, so they change no edge.
+- `RestrictPublicBuckets` (bucket or account level): when the bucket policy is public, only AWS
+  service principals and principals of the bucket owner's account keep the access the policy
+  gives; public AND cross-account grants of that policy (even to a named account) are ignored.
+- A policy is public unless every Allow statement that names `"*"` (or uses NotPrincipal) is
+  pinned by a fixed value of one of the keys AWS lists, or grants none of the "bad actions".
+  When unsure we call a policy NOT public, so `RestrictPublicBuckets` never removes an edge that
+  AWS would keep (a wrong "nobody can reach it" is the worst answer).
+
+Properties read (docs/snapshot.md): `object_ownership` (or `ObjectOwnership`), and the
+PublicAccessBlockConfiguration objects `public_access_block` (or `PublicAccessBlock`) and
+`account_public_access_block`. A setting that could not be read counts as off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+from graph.edges.common import Caller, NodeKind
+from graph.model import Resource, ResourceType
+from graph.policy import policy_from_text
+
+BUCKET_OWNER_ENFORCED = "BucketOwnerEnforced"
+
+_PINNING_KEYS = frozenset({
+    "aws:sourceip", "aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceowner", "aws:sourceaccount",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id", "aws:userid",
+    # Later additions (Understanding Amazon S3 Block Public Access, AWS Storage Blog): counting them as
+    # pinning can only keep edges, never drop one AWS keeps.
+    "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+    "aws:sourceorgid", "aws:sourceorgpaths", "s3:dataaccesspointarn", "s3:dataaccesspointaccount",
+})
+"""Condition keys whose fixed value makes a `"*"` statement non-public."""
+
+_BAD_ACTIONS = ("s3:GetObject", "s3:GetBucketAcl", "s3:ListBucket", "s3:AbortMultipartUpload", "s3:DeleteObject",
+                "s3:DeleteBucketPolicy", "s3:PutObject", "s3:PutBucketPolicy", "s3:RestoreObject")
+"""Representatives of the "bad actions" (s3:Get*, s3:List*, s3:AbortMultipartUpload, s3:Delete*,
+s3:Put*, s3:RestoreObject): a statement covering none of them is not public."""
+
+
+class Level(StrEnum):
+    """Where a Block Public Access setting is switched on."""
+
+    BUCKET = "bucket"
+    ACCOUNT = "account"
+
+
+@dataclass(frozen=True, slots=True)
+class BucketAccess:
+    """What S3 does with a bucket's ACL and policy grants."""
+
+    acls_disabled: bool
+    """Object Ownership is BucketOwnerEnforced: ACLs have no effect."""
+    ignore_public_acls: tuple[Level, ...]
+    """Levels with IgnorePublicAcls on (empty: public ACL grants apply)."""
+    restrict_public_buckets: tuple[Level, ...]
+    """Levels with RestrictPublicBuckets on (empty: a public policy works for everyone it names)."""
+
+
+def _block(properties: dict[str, Any], *keys: str) -> dict[str, Any]:
+    for key in keys:
+        value = properties.get(key)
+        if isinstance(value, dict):
+            inner = value.get("PublicAccessBlockConfiguration", value)
+            return inner if isinstance(inner, dict) else {}
+    return {}
+
+
+def object_ownership(properties: dict[str, Any]) -> str | None:
+    """The bucket's Object Ownership setting as the snapshot records it (None when unknown)."""
+    for key in ("object_ownership", "ObjectOwnership"):
+        value = properties.get(key)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def bucket_access(resource: Resource) -> BucketAccess:
+    """The Object Ownership and Block Public Access settings that apply to a bucket."""
+    properties = resource.properties.as_dict()
+    levels = ((Level.BUCKET, _block(properties, "public_access_block", "PublicAccessBlock")),
+              (Level.ACCOUNT, _block(properties, "account_public_access_block")))
+    return BucketAccess(
+        object_ownership(properties) == BUCKET_OWNER_ENFORCED,
+        tuple(level for level, block in levels if block.get("IgnorePublicAcls") is True),
+        tuple(level for level, block in levels if block.get("RestrictPublicBuckets") is True),
+    )
+
+
+@lru_cache(maxsize=65536)
+def is_public_policy(policy_text: str) -> bool:
+    """Whether S3 would call this bucket policy public (see the module docstring)."""
+    policy = policy_from_text(policy_text)
+    for statement in policy.statements:
+        if not statement.is_allow:
+            continue
+        everyone = statement.not_principals is not None or (
+            statement.principals is not None and statement.principals.everyone)
+        if not everyone:
+            continue
+        if not any(statement.matches_action(action.lower()) for action in _BAD_ACTIONS):
+            continue
+        if any(_pins(clause.key_lower, clause.values, clause.operator) for clause in statement.conditions):
+            continue
+        return True
+    return False
+
+
+def _pins(key: str, values: tuple[str, ...], operator: str) -> bool:
+    if key not in _PINNING_KEYS or not values:
+        return False
+    if operator.lower().startswith(("stringnot", "arnnot", "notipaddress", "null")):
+        return False
+    if key == "aws:sourceip":
+        return all(value not in ("0.0.0.0/0", "::/0") for value in values)
+    if key == "aws:userid":
+        return all(not value.endswith(":*") and value != "*" for value in values)
+    return all("*" not in value and "?" not in value for value in values)
+
+
+def policy_restricted(resource: Resource) -> bool:
+    """Whether RestrictPublicBuckets limits what the bucket's policy grants to its own account and services."""
+    if resource.type != ResourceType.S3_BUCKET or resource.policy is None:
+        return False
+    return bool(bucket_access(resource).restrict_public_buckets) and is_public_policy(resource.policy.text)
+
+
+def admitted_when_restricted(caller: Caller, resource: Resource) -> bool:
+    """Under RestrictPublicBuckets, whether a caller keeps access: a service, or a principal of the owner account."""
+    if caller.kind is NodeKind.SERVICE:
+        return True
+    return caller.kind in (NodeKind.USER, NodeKind.ROLE) and caller.account == resource.account_id
