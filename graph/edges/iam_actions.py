@@ -1,0 +1,156 @@
+"""Permission checks behind the edges that run through services and IAM itself (issue #9).
+
+A pass-role or privilege-escalation edge needs several permissions at once (`iam:PassRole` and
+`lambda:CreateFunction`, ...). Each one is a request decided by `graph.policy.evaluate`: the
+caller's identity side (identity policies, boundary, SCPs) against the resource it names, with that
+resource's own policy where it has one (a role's trust policy, a function's policy). The outcomes
+of one combination then make one edge: allowed when every check is allowed, conditional (carrying
+every residual condition) when one of them is, absent when one is denied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.edges.common import Caller, EdgeKind, EdgeSpec, Grant, Levels, LoadedPolicy, PolicyKind, Status
+from graph.edges.statements import statement_covers_action, statement_shapes
+from graph.policy import Condition, Decision, Request, Result, evaluate
+
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+_WILDCARDS = re.compile(r"[*?]")
+_MAX_CHOSEN = 4
+"""Resource names tried for a resource the caller creates (the default and those its policies name)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One permission a path needs: an action on a resource, with the resource's own side."""
+
+    action: str
+    resource: str
+    account: str
+    policy: LoadedPolicy | None = None
+    policy_kind: PolicyKind = PolicyKind.GENERIC
+    rcps: Levels | None = None
+    context: Mapping[str, Any] = field(default_factory=dict)
+    """Resource-side and request keys (`aws:ResourceAccount`, `iam:PassedToService`, ...)."""
+    known_absent: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The decision of one or several checks together."""
+
+    status: Status
+    actions: tuple[str, ...]
+    conditions: tuple[Condition, ...] = ()
+    deny_conditions: tuple[Condition, ...] = ()
+    granted_by: tuple[Grant, ...] = ()
+
+    def edge(self, source: str, target: str, kind: EdgeKind) -> EdgeSpec:
+        """The edge these permissions make."""
+        return EdgeSpec(source, target, kind, self.actions, self.status, self.conditions, self.deny_conditions,
+                        self.granted_by)
+
+
+def _levels(levels: Levels | None) -> tuple[tuple[Any, ...], ...] | None:
+    return None if levels is None else tuple(tuple(p.policy for p in level) for level in levels)
+
+
+def _grants(check: Check, result: Result) -> tuple[Grant, ...]:
+    label = "trust-policy" if check.policy_kind is PolicyKind.TRUST else "resource-policy"
+    found = set()
+    for ref in result.matched:
+        if ref.effect != "Allow":
+            continue
+        if ref.policy_type == "resource":
+            found.add(Grant(label, ref.statement, ref.sid, check.resource))
+        elif ref.policy_type == "identity":
+            found.add(Grant(ref.policy_id or f"identity policy {ref.policy_index}", ref.statement, ref.sid))
+    return tuple(sorted(found, key=lambda g: (g.policy, g.statement, g.resource or "")))
+
+
+def decide(caller: Caller, check: Check) -> Outcome | None:
+    """Whether `caller` may make the request of `check` (None: denied, explicitly or implicitly)."""
+    request = Request(
+        principal=caller.principal, action=check.action, resource=check.resource, resource_account=check.account,
+        identity_policies=caller.request_identity, permission_boundary=caller.request_boundary,
+        resource_policy=check.policy.policy if check.policy else None, scps=caller.request_scps,
+        rcps=_levels(check.rcps), context={**caller.request_context, **check.context}, unknown_context=True,
+        known_absent=caller.context.known_absent | check.known_absent, resource_policy_kind=str(check.policy_kind),
+    )
+    result = evaluate(request)
+    if result.decision not in (Decision.ALLOWED, Decision.CONDITIONAL):
+        return None
+    status = Status.ALLOWED if result.decision == Decision.ALLOWED else Status.CONDITIONAL
+    return Outcome(status, (check.action,), tuple(result.conditions), tuple(result.deny_conditions),
+                   _grants(check, result))
+
+
+def combine(outcomes: Iterable[Outcome | None]) -> Outcome | None:
+    """All of the outcomes at once: None as soon as one is denied."""
+    present: list[Outcome] = []
+    for part in outcomes:  # lazily: the checks after a denied one are not evaluated
+        if part is None:
+            return None
+        present.append(part)
+    if not present:
+        return None
+    status = Status.CONDITIONAL if any(p.status is Status.CONDITIONAL for p in present) else Status.ALLOWED
+    return Outcome(
+        status,
+        tuple(dict.fromkeys(action for p in present for action in p.actions)),
+        tuple(dict.fromkeys(c for p in present for c in p.conditions)),
+        tuple(dict.fromkeys(c for p in present for c in p.deny_conditions)),
+        tuple(dict.fromkeys(g for p in present for g in p.granted_by)),
+    )
+
+
+def best(outcomes: Iterable[Outcome | None]) -> Outcome | None:
+    """The best of alternative outcomes: allowed before conditional, then the fewest conditions."""
+    present = [outcome for outcome in outcomes if outcome is not None]
+    if not present:
+        return None
+    return min(present, key=lambda o: (o.status is Status.CONDITIONAL, len(o.conditions) + len(o.deny_conditions)))
+
+
+def chosen_resources(caller: Caller, action: str, default: str, account: str) -> list[str]:
+    """ARNs to try for a resource the caller creates (and so names): `default`, then those its policies allow.
+
+    A policy that only allows `function:ci-*` is satisfied by a function the caller names `ci-x`:
+    each Allow statement's Resource patterns for `action` in `account` become one concrete name
+    (wildcards and policy variables filled in). The evaluator still decides each one.
+    """
+    found = [default]
+    service = action.split(":", 1)[0].lower()
+    for loaded in caller.identity:
+        for shape in statement_shapes(loaded.text):
+            if not shape.allows or shape.not_resource or not statement_covers_action(shape, action):
+                continue
+            for pattern in shape.resources:
+                parts = pattern.split(":", 5)
+                if pattern == "*" or len(parts) != 6 or parts[2].lower() not in (service, "*"):
+                    continue
+                if parts[4] not in (account, "*", ""):
+                    continue
+                concrete = _WILDCARDS.sub("x", _VARIABLE.sub("x", pattern))
+                if concrete not in found:
+                    found.append(concrete)
+                if len(found) >= _MAX_CHOSEN:
+                    return found
+    return found
+
+
+def any_chosen(caller: Caller, action: str, default: str, account: str,
+               context: Mapping[str, Any]) -> Outcome | None:
+    """The best outcome of `action` on a resource the caller creates, named as its policies allow."""
+    return best(decide(caller, Check(action, arn, account, context=context))
+                for arn in chosen_resources(caller, action, default, account))
+
+
+def first_alternative(caller: Caller, alternatives: Sequence[Sequence[Check]]) -> Outcome | None:
+    """The best of several combinations of checks (each combination needs all its checks)."""
+    return best(combine(decide(caller, check) for check in combination) for combination in alternatives)
