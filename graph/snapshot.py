@@ -68,6 +68,8 @@ def read_document(path: str | Path) -> Any:
     except json.JSONDecodeError as error:
         raise SnapshotError(f"not valid JSON: {error.msg}",
                             location=f"{name}, line {error.lineno} column {error.colno}") from error
+    except RecursionError as error:
+        raise SnapshotError("JSON nested too deeply to read (hostile or corrupt file)", location=name) from error
 
 
 def validate_snapshot(raw_or_path: Any) -> list[Problem]:

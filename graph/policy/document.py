@@ -175,6 +175,8 @@ def _decode_text(text: str, location: str) -> Any:
     except json.JSONDecodeError as error:
         raise PolicyError(f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
                           location) from None
+    except RecursionError:
+        raise PolicyError("JSON nested too deeply to read", location) from None
 
 
 @lru_cache(maxsize=16384)
@@ -246,7 +248,7 @@ def parse_policy(document: Any, *, policy_id: str | None = None, location: str =
     if isinstance(document, dict):
         try:
             text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, RecursionError) as error:
             raise PolicyError(f"not a JSON document: {error}", location) from None
         return _parse_cached(text, policy_id, location)
     raise PolicyError(f"a policy must be a JSON object or string, not {type(document).__name__}", location)

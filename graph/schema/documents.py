@@ -65,6 +65,8 @@ def decode_document(value: Any) -> Any:
     except json.JSONDecodeError as error:
         raise DocumentDecodeError(f"policy document is a string that is not JSON nor URL-encoded JSON "
                                   f"({error.msg} at character {error.pos})") from error
+    except RecursionError as error:
+        raise DocumentDecodeError("policy document is a string of JSON nested too deeply to read") from error
 
 
 def check_document(value: Any, path: tuple[PathPart, ...], kind: DocumentKind) -> list[Problem]:
@@ -88,7 +90,7 @@ def check_document(value: Any, path: tuple[PathPart, ...], kind: DocumentKind) -
         return [problem_at(path, f"policy document must be an object (got {_json_type(document)})")]
     problems: list[Problem] = []
     version = document.get("Version")
-    if version is not None and version not in _VERSIONS:
+    if version is not None and (not isinstance(version, str) or version not in _VERSIONS):
         problems.append(problem_at((*path, "Version"), f"Version must be 2012-10-17 or 2008-10-17 (got {version!r})"))
     if "Statement" not in document:
         return [*problems, problem_at(path, "policy document has no Statement")]
@@ -160,6 +162,8 @@ class DocumentMemo:
             return []  # the schema reports the wrong type
         try:
             key = (kind, self.text(value))
+        except RecursionError:
+            return [problem_at(path, "policy document nested too deeply to read")]
         except (TypeError, ValueError):  # not decodable, or not JSON at all: the full check says why
             return check_document(value, path, kind)
         if key in self._clean:
@@ -176,7 +180,7 @@ def _check_statement(statement: Any, path: tuple[PathPart, ...], kind: DocumentK
     problems: list[Problem] = []
     if "Effect" not in statement:
         problems.append(problem_at(path, "statement has no Effect (must be Allow or Deny)"))
-    elif statement["Effect"] not in _EFFECTS:
+    elif not isinstance(statement["Effect"], str) or statement["Effect"] not in _EFFECTS:
         problems.append(problem_at(path, f"Effect must be Allow or Deny (got {statement['Effect']!r})"))
     if "Sid" in statement and not isinstance(statement["Sid"], str):
         problems.append(problem_at((*path, "Sid"), f"Sid must be a string (got {_json_type(statement['Sid'])})"))

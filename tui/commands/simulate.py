@@ -28,6 +28,8 @@ def _read(source: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise RequestError(f"not valid JSON: {error.msg}", f"{name}:{error.lineno}:{error.colno}") from None
+    except RecursionError:
+        raise RequestError("JSON nested too deeply to read", name) from None
 
 
 @click.command("simulate")
