@@ -1,0 +1,144 @@
+"""`kms-grant` edges: a KMS grant lets its grantee use the key (and its retiring principal retire it).
+
+Rules (AWS KMS Developer Guide, "Grants in AWS KMS", "Grant constraints", "Retiring and revoking
+grants"; CreateGrant and GrantListEntry API reference):
+- A grant allows, never denies; it allows its `Operations` (`Decrypt` is `kms:Decrypt`) on exactly
+  one key, to its `GranteePrincipal`: an account, a user, a role, an assumed-role session, a
+  federated user, or (as ListGrants shows grants that services made) a service principal.
+- Grantees use the permissions "just as they would if the permissions came from a key policy", so
+  a grant is evaluated as a key-policy statement naming the grantee: same account, it works on
+  its own (naming the account delegates to IAM); another account, the grantee's identity policies
+  must also allow the operation (the cross-account rule); explicit Denies, SCPs and RCPs apply.
+  Grants are not gated by the key policy (they are an alternative to it), but a Deny in the key
+  policy still wins.
+- Constraints `EncryptionContextSubset` / `EncryptionContextEquals` limit the grant to requests with
+  that encryption context: conditions on `kms:EncryptionContext:<key>` (and, for Equals,
+  `kms:EncryptionContextKeys`) that a snapshot cannot know, so such edges are conditional.
+- The `RetiringPrincipal` may call `kms:RetireGrant` on the grant.
+Grants are read by the collector (`Grants` property of a key, the ListGrants entries); AWS
+managed keys' grants are not collected (services make them for themselves).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graph.edges.common import ActionGroup, Caller, EdgeKind, EdgeSpec, Grant, PolicyKind
+from graph.edges.grant_policy import GrantStatement, deny_statements, grant_edges, grant_target
+from graph.edges.principals import PrincipalIndex, opaque_account_caller, service_caller
+from graph.edges.resources import resource_target
+from graph.edges.statements import account_of_principal, is_account_principal, session_role_arn
+from graph.model import Resource, ResourceType, Snapshot
+
+GRANT = "kms-grant"
+"""`granted_by` policy label of a KMS grant (its `sid` is the grant id, `statement` its index in `Grants`)."""
+RETIRE = "kms:RetireGrant"
+
+
+def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -> Iterator[EdgeSpec]:
+    """Every `kms-grant` edge of the snapshot's keys."""
+    collected = frozenset(account.id for account in snapshot.accounts)
+    for account in snapshot.accounts:
+        for key in account.resources:
+            if key.type != ResourceType.KMS_KEY:
+                continue
+            grants = key.properties.get("Grants")
+            if isinstance(grants, list) and grants:
+                yield from _key_edges(key, grants, principals, collected, warnings)
+
+
+def _key_edges(key: Resource, grants: list[Any], principals: PrincipalIndex, collected: frozenset[str],
+               warnings: list[str]) -> Iterator[EdgeSpec]:
+    base = resource_target(key, principals)
+    denies = deny_statements(key.policy)
+    for index, grant in enumerate(grants):
+        where = f"{key.arn} grant {index}"
+        if not isinstance(grant, dict) or not isinstance(grant.get("GranteePrincipal"), str) \
+                or not isinstance(grant.get("Operations"), list):
+            warnings.append(f"{where}: not a ListGrants entry (GranteePrincipal and Operations needed); skipped")
+            continue
+        grant_id = str(grant.get("GrantId") or grant.get("Name") or index)
+        ref = Grant(GRANT, index, grant_id, key.arn)
+        actions = sorted({f"kms:{op}" for op in grant["Operations"] if isinstance(op, str) and op})
+        conditions = _constraints(grant.get("Constraints"))
+        uses = [(grant["GranteePrincipal"], tuple(actions), conditions)] if actions else []
+        retiring = grant.get("RetiringPrincipal")
+        if isinstance(retiring, str) and retiring:
+            uses.append((retiring, (RETIRE,), {}))
+        for principal, granted, condition in uses:
+            grantee = _grantee(principal, key.arn, principals, collected, warnings, where)
+            if grantee is None:
+                continue
+            element, extra, callers = grantee
+            statement = {"Sid": grant_id, "Effect": "Allow", "Principal": element, "Action": list(granted),
+                         "Resource": "*"}
+            merged = _merge(condition, extra)
+            if merged:
+                statement["Condition"] = merged
+            statements = [GrantStatement(statement, ref)]
+            target = grant_target(base, statements, denies, f"{key.arn} grant {grant_id}", PolicyKind.KMS)
+            groups = [ActionGroup(granted, key.arn, (1 << len(granted)) - 1)]
+            for caller in callers:
+                yield from grant_edges(caller, target, groups, statements, EdgeKind.KMS_GRANT)
+
+
+def _constraints(raw: Any) -> dict[str, dict[str, Any]]:
+    """Grant constraints as a policy Condition block on the encryption context."""
+    if not isinstance(raw, dict):
+        return {}
+    condition: dict[str, dict[str, Any]] = {}
+    subset = raw.get("EncryptionContextSubset")
+    if isinstance(subset, dict) and subset:
+        condition["StringEquals"] = {f"kms:EncryptionContext:{k}": str(v) for k, v in subset.items()}
+    equals = raw.get("EncryptionContextEquals")
+    if isinstance(equals, dict):
+        if equals:
+            condition.setdefault("StringEquals", {}).update(
+                {f"kms:EncryptionContext:{k}": str(v) for k, v in equals.items()})
+            condition["ForAllValues:StringEquals"] = {"kms:EncryptionContextKeys": sorted(equals)}
+        else:  # the request must carry no encryption context at all
+            condition["Null"] = {"kms:EncryptionContextKeys": "true"}
+    return condition
+
+
+def _merge(first: dict[str, dict[str, Any]], second: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    merged = {operator: dict(keys) for operator, keys in first.items()}
+    for operator, keys in second.items():
+        merged.setdefault(operator, {}).update(keys)
+    return merged
+
+
+Grantee = tuple[dict[str, Any], dict[str, dict[str, Any]], list[Caller]]
+"""The Principal element naming a grantee, extra conditions, and the callers it stands for."""
+
+
+def _grantee(value: str, key_arn: str, principals: PrincipalIndex, collected: frozenset[str], warnings: list[str],
+             where: str) -> Grantee | None:
+    if not value.startswith("arn:") and value.endswith((".amazonaws.com", ".amazonaws.com.cn")):
+        return {"Service": value}, {}, [service_caller(value)]
+    account = account_of_principal(value)
+    if account is None:
+        warnings.append(f"{where}: grantee {value!r} is not an ARN, account id or service principal; no edge for it")
+        return None
+    org = principals.org
+    if is_account_principal(value):
+        # Naming the account delegates to its IAM policies, as in a key policy.
+        callers = (principals.candidates(account, "kms", key_arn) if account in collected
+                   else [opaque_account_caller(account, org)])
+        return {"AWS": f"arn:aws:iam::{account}:root"}, {}, callers
+    extra: dict[str, dict[str, Any]] = {}
+    role = session_role_arn(value)
+    if role is not None:
+        # A grant to one session: the role's sessions match it only under that session name
+        # (aws:userid of a session is "ROLEID:session-name"), unknown to a snapshot: conditional.
+        extra = {"StringLike": {"aws:userid": f"*:{value.split(':', 5)[5].split('/', 2)[2]}"}}
+        value = role
+    if account not in collected:
+        return {"AWS": value}, extra, [opaque_account_caller(account, org, principal=value)]
+    caller = principals.find(value)
+    if caller is None:
+        warnings.append(f"{where}: grantee {value} is not in the snapshot of account {account} "
+                        "(an AWS infrastructure role, or deleted?); no edge for it")
+        return None
+    return {"AWS": value}, extra, [caller]
