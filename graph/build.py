@@ -114,6 +114,9 @@ def _ensure_source(graph: nx.MultiDiGraph, node: str, org: OrgIndex) -> None:
     elif _ACCOUNT_ID.match(node):
         graph.add_node(node, kind=str(NodeKind.ACCOUNT), account=node, name=node, in_dataset=False,
                        in_org=org.in_org(node))
+    elif node.startswith("canonical-user:"):  # an S3 ACL grantee known only by its canonical id (issue #9)
+        graph.add_node(node, kind=str(NodeKind.ACCOUNT), account=None, in_dataset=False, in_org=False,
+                       name=f"account with canonical id {node.split(':', 1)[1][:12]}…")
     elif node.startswith("arn:") or "amazonaws.com" not in node:
         graph.add_node(node, kind=str(NodeKind.FEDERATED), account=node.split(":")[4] if node.startswith("arn:") else None,
                        name=node.rsplit("/", 1)[-1], in_dataset=False)
