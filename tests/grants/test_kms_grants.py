@@ -1,0 +1,154 @@
+"""`kms-grant` edges: who a KMS grant lets use a key, and when it does not.
+
+AWS rules cited: KMS Developer Guide "Grants in AWS KMS" (a grant allows its operations on one key to
+its grantee, never denies; grantees use it "just as if the permissions came from a key policy"),
+"Grant constraints" (encryption context), "Retiring and revoking grants" (retiring principal),
+"Allowing users in other accounts to use a KMS key" (cross-account needs the key side AND an IAM
+policy in the caller's account), IAM "Policy evaluation logic" (an explicit Deny wins; SCPs limit).
+"""
+
+from __future__ import annotations
+
+from graph.build import build_graph
+from graph.query import who_can
+from tests.graph.scenarios import A, B, OUTSIDER, account, allow, deny, doc, grant, organization, role, role_arn, root, snapshot
+from tests.grants.helpers import edges_of, key_with_grants, kms_grant
+
+KEY_ID = "k-shared"
+KEY = f"arn:aws:kms:us-east-1:{B}:key/{KEY_ID}"
+OWNER_ONLY = [grant({"AWS": root(B)}, "kms:*", "*")]
+"""The default key policy: delegates to B's IAM, names nobody else (so only grants can open the key)."""
+
+
+def world(grants: list[dict[str, object]], *, a_roles: tuple = (), b_roles: tuple = (), policy=None, org=None):
+    key = key_with_grants(B, KEY_ID, policy or OWNER_ONLY, grants)
+    return build_graph(snapshot(account(A, roles=a_roles), account(B, roles=b_roles, resources=(key,)), org=org))
+
+
+def test_a_same_account_grantee_uses_the_key_without_any_iam_policy() -> None:
+    # Same account, a grant naming the role works on its own, like a key policy naming it.
+    ag = world([kms_grant(role_arn(B, "Worker"), ["Decrypt", "GenerateDataKey"], "grant-123")],
+               b_roles=(role(B, "Worker"),))
+    edge = edges_of(ag, "kms-grant", KEY)[role_arn(B, "Worker")]
+    assert edge["actions"] == ("kms:Decrypt", "kms:GenerateDataKey")
+    assert edge["status"] == "allowed"
+    # granted_by names the grant (its id, its index among the key's grants).
+    assert [(g.policy, g.statement, g.sid, g.resource) for g in edge["granted_by"]] == [
+        ("kms-grant", 0, "grant-123", KEY)]
+
+
+def test_a_grant_on_another_key_opens_only_that_key() -> None:
+    other = key_with_grants(B, "k-other", OWNER_ONLY, [kms_grant(role_arn(B, "Worker"), ["Decrypt"])])
+    key = key_with_grants(B, KEY_ID, OWNER_ONLY, [])
+    ag = build_graph(snapshot(account(B, roles=(role(B, "Worker"),), resources=(key, other))))
+    # Each grant allows access to exactly one KMS key.
+    assert edges_of(ag, "kms-grant", KEY) == {}
+    assert role_arn(B, "Worker") in edges_of(ag, "kms-grant", other.arn)
+    assert role_arn(B, "Worker") not in {p.principal for p in who_can(ag, KEY).principals}
+
+
+def test_a_cross_account_grantee_needs_its_own_identity_allow() -> None:
+    allowed = role(A, "Reader", None, allow("kms:Decrypt", KEY))
+    lacking = role(A, "Other", None, allow("s3:GetObject"))
+    ag = world([kms_grant(role_arn(A, "Reader"), ["Decrypt", "Encrypt"], "g-r"),
+                kms_grant(role_arn(A, "Other"), ["Decrypt"], "g-o")], a_roles=(allowed, lacking))
+    edges = edges_of(ag, "kms-grant", KEY)
+    # Across accounts both sides must allow: Reader's policy allows Decrypt only, so Encrypt is not reachable.
+    assert edges[role_arn(A, "Reader")]["actions"] == ("kms:Decrypt",)
+    assert {g.policy for g in edges[role_arn(A, "Reader")]["granted_by"]} == {
+        "kms-grant", f"{role_arn(A, 'Reader')}/inline/inline"}
+    # Other's identity policies allow no KMS action: the grant alone gives it nothing.
+    assert role_arn(A, "Other") not in edges
+
+
+def test_encryption_context_constraints_make_the_edge_conditional() -> None:
+    ag = world([kms_grant(role_arn(B, "Worker"), ["Decrypt"], Constraints={
+        "EncryptionContextSubset": {"aws:ebs:id": "vol-1"}})], b_roles=(role(B, "Worker"),))
+    edge = edges_of(ag, "kms-grant", KEY)[role_arn(B, "Worker")]
+    # The grant only works for requests carrying that encryption context, unknown to a snapshot.
+    assert edge["status"] == "conditional"
+    assert [(c.key, c.operator, c.values) for c in edge["conditions"]] == [
+        ("kms:EncryptionContext:aws:ebs:id", "StringEquals", ("vol-1",))]
+
+
+def test_encryption_context_equals_also_pins_the_set_of_keys() -> None:
+    ag = world([kms_grant(role_arn(B, "Worker"), ["Decrypt"], Constraints={
+        "EncryptionContextEquals": {"app": "x"}})], b_roles=(role(B, "Worker"),))
+    edge = edges_of(ag, "kms-grant", KEY)[role_arn(B, "Worker")]
+    assert {c.key for c in edge["conditions"]} == {"kms:EncryptionContext:app", "kms:EncryptionContextKeys"}
+
+
+def test_a_deny_in_the_key_policy_still_wins_over_a_grant() -> None:
+    policy = OWNER_ONLY + [{"Effect": "Deny", "Principal": {"AWS": role_arn(B, "Worker")}, "Action": "kms:Decrypt",
+                            "Resource": "*"}]
+    ag = world([kms_grant(role_arn(B, "Worker"), ["Decrypt", "Encrypt"])], b_roles=(role(B, "Worker"),),
+               policy=policy)
+    # An explicit Deny in any policy overrides any Allow, grants included.
+    assert edges_of(ag, "kms-grant", KEY)[role_arn(B, "Worker")]["actions"] == ("kms:Encrypt",)
+
+
+def test_an_identity_deny_or_an_scp_deny_removes_the_grant() -> None:
+    denied = role(B, "Denied", None, allow("*"), deny("kms:Decrypt"))
+    scp = doc(deny("kms:*"))
+    ag = world([kms_grant(role_arn(B, "Denied"), ["Decrypt"], "g1"), kms_grant(role_arn(A, "Fenced"), ["Decrypt"], "g2")],
+               a_roles=(role(A, "Fenced", None, allow("kms:*")),), b_roles=(denied,),
+               org=organization(scps=((scp, (A,)),)))
+    edges = edges_of(ag, "kms-grant", KEY)
+    # Denied's own Deny wins; Fenced's account has an SCP denying kms:* (SCPs limit every principal of A).
+    assert role_arn(B, "Denied") not in edges and role_arn(A, "Fenced") not in edges
+
+
+def test_the_retiring_principal_may_retire_the_grant_only() -> None:
+    ag = world([kms_grant(role_arn(B, "Worker"), ["Decrypt"], RetiringPrincipal=role_arn(B, "Janitor"))],
+               b_roles=(role(B, "Worker"), role(B, "Janitor")))
+    edges = edges_of(ag, "kms-grant", KEY)
+    assert edges[role_arn(B, "Janitor")]["actions"] == ("kms:RetireGrant",)
+    assert edges[role_arn(B, "Worker")]["actions"] == ("kms:Decrypt",)
+
+
+def test_service_principal_and_uncollected_account_grantees() -> None:
+    ag = world([kms_grant("rds.us-east-1.amazonaws.com", ["Decrypt"], "g-svc"),
+                kms_grant(root(OUTSIDER), ["Decrypt"], "g-out"),
+                kms_grant(f"arn:aws:iam::{OUTSIDER}:role/Vendor", ["Encrypt"], "g-vendor")])
+    edges = edges_of(ag, "kms-grant", KEY)
+    # ListGrants shows a service's grant with its service principal; an account outside the snapshot
+    # is an opaque node standing for its principals (their identity side is unknown, taken as allowing).
+    assert edges["rds.us-east-1.amazonaws.com"]["actions"] == ("kms:Decrypt",)
+    assert ag.graph.nodes["rds.us-east-1.amazonaws.com"]["kind"] == "service"
+    assert ag.graph.nodes[OUTSIDER]["kind"] == "account"
+    outsider = [d for u, v, d in ag.graph.edges(OUTSIDER, data=True) if v == KEY]
+    assert sorted(a for d in outsider for a in d["actions"]) == ["kms:Decrypt", "kms:Encrypt"]
+
+
+def test_a_grant_to_a_collected_account_reaches_its_principals_whose_iam_allows() -> None:
+    ag = world([kms_grant(root(A), ["Decrypt"])],
+               a_roles=(role(A, "Reader", None, allow("kms:Decrypt")), role(A, "Nobody", None, allow("s3:*"))))
+    edges = edges_of(ag, "kms-grant", KEY)
+    # Naming the account delegates to its IAM admins: only principals whose policies allow the operation.
+    assert role_arn(A, "Reader") in edges and role_arn(A, "Nobody") not in edges
+
+
+def test_a_grant_to_one_session_is_conditional_on_the_session_name() -> None:
+    session = f"arn:aws:sts::{B}:assumed-role/Worker/batch-7"
+    ag = world([kms_grant(session, ["Decrypt"])], b_roles=(role(B, "Worker"),))
+    edge = edges_of(ag, "kms-grant", KEY)[role_arn(B, "Worker")]
+    # Only the session named batch-7 holds the grant; the snapshot cannot know session names.
+    assert edge["status"] == "conditional"
+    assert [(c.key, c.values) for c in edge["conditions"]] == [("aws:userid", ("*:batch-7",))]
+
+
+def test_who_can_shows_the_grant_hop() -> None:
+    ag = world([kms_grant(role_arn(B, "Worker"), ["Decrypt"], "grant-9")], b_roles=(role(B, "Worker"),))
+    result = who_can(ag, KEY, action="kms:Decrypt").to_json()
+    (entry,) = [p for p in result["principals"] if p["principal"] == role_arn(B, "Worker")]
+    assert [hop["edge"] for hop in entry["path"]] == ["kms-grant"]
+    assert entry["path"][0]["granted_by"][0]["sid"] == "grant-9"
+
+
+def test_edge_kinds_can_leave_grants_out_and_bad_entries_are_warned() -> None:
+    key = key_with_grants(B, KEY_ID, OWNER_ONLY, [kms_grant(role_arn(B, "Worker"), ["Decrypt"]), {"GrantId": "x"}])
+    snap = snapshot(account(B, roles=(role(B, "Worker"),), resources=(key,)))
+    assert edges_of(build_graph(snap, edge_kinds={"member", "resource-policy"}), "kms-grant", KEY) == {}
+    ag = build_graph(snap)
+    assert role_arn(B, "Worker") in edges_of(ag, "kms-grant", KEY)
+    assert any("grant 1: not a ListGrants entry" in w for w in ag.warnings)
