@@ -448,6 +448,8 @@ def find_paths(ag: AccessGraph, source: str, target: str, *, action: str | None 
     check_action(action)
     if max_hops < 1 or limit < 1:
         raise QueryError("--max-hops and --limit must be at least 1", "--max-hops" if max_hops < 1 else "--limit")
+    if max_hops > 100:  # the depth-first walk recurses once per hop: a 1,000-role chain overflowed the stack
+        raise QueryError("--max-hops must be at most 100", "--max-hops")
     resolve_source(ag, source)
     _require(ag, target, "target")
     bounds = _Bounds()

@@ -1,0 +1,136 @@
+"""Adversarial sizes (issue 10, item 2): each finishes in bounded CPU time with the right answer.
+
+The cases live in `benchmarks/adversarial.py` (which measures them at full size in child processes
+for `docs/limits.md`); here each runs at its fast size in-process. The CPU bounds are generous (they
+test that the algorithm is not exponential or quadratic, not the machine): the measured fast-size
+figures are 10 to 100 times below them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from graph.build import build_graph
+from graph.errors import QueryError
+from graph.query import find_paths
+from graph.snapshot import parse_snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "benchmarks" / "adversarial.py"
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("adversarial_benchmark", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve their module by name
+    spec.loader.exec_module(module)
+    return module
+
+
+adversarial = _load()
+FAST = adversarial.Scale.FAST
+
+
+def _timed(name: str) -> tuple[dict[str, Any], float]:
+    start = time.process_time()
+    figures: dict[str, Any] = adversarial.run_child(name, FAST)
+    return figures, time.process_time() - start
+
+
+def test_a_policy_of_many_statements_is_decided_right_and_fast() -> None:
+    figures, cpu = _timed("policy_10k_statements")
+    assert cpu < 10, figures
+    # the second-to-last Allow has no condition; the last statement is a Deny on s3:*; nothing matches
+    # `elsewhere`; statement 10 needs aws:PrincipalTag/team, unknown with unknown_context
+    assert figures["decisions"] == {"allowed": "allowed", "denied": "explicitDeny", "no_statement": "implicitDeny",
+                                    "tag_unknown": "conditional"}
+    # the role's inline policy grants the bucket; its trust admits its own account (any principal there)
+    assert figures["who_can_principals"] == ["111111111111", "arn:aws:iam::111111111111:role/Big"]
+
+
+def test_a_large_snapshot_loads_and_validates() -> None:
+    figures, cpu = _timed("snapshot_50mb")
+    assert cpu < 10, figures
+    assert figures["accounts"] == 20 and figures["problems"] == 0
+
+
+def test_a_trust_cycle_terminates_and_says_it_was_cut() -> None:
+    figures, cpu = _timed("trust_cycle_1000")
+    assert cpu < 15, figures
+    roles = figures["roles"]
+    # the bucket is read by R0 only; R0 is assumable by R(n-1), and so on back round the cycle: within
+    # 20 hops (one of them the bucket grant, one the account's member edge) 19 roles + R0 + the account
+    assert figures["ring_who_can_principals"] == 21
+    # from R1 the only path is round the whole cycle (n hops), beyond --max-hops 100: none, and truncated
+    assert roles > 100 and figures["ring_paths"] == {"found": 0, "truncated": True}
+    assert figures["ring_paths_beyond_limit"].startswith("QueryError: --max-hops")
+    # with extra trusts the simple paths explode; the limit stops the search and the answer says so
+    assert figures["mesh_paths"] == {"found": 1000, "truncated": True}
+    assert figures["mesh_reach_resources"] >= roles - 1
+
+
+def test_find_paths_refuses_a_bound_deeper_than_it_can_walk() -> None:
+    # found by this work: find_paths(max_hops=1000) on a 1,000-role chain overflowed Python's stack
+    # (RecursionError) instead of answering or refusing; the CLI caps --max-hops at 20 already
+    graph = build_graph(parse_snapshot(adversarial.trust_ring(150, 0)))
+    with pytest.raises(QueryError) as raised:
+        find_paths(graph, "arn:aws:iam::111111111111:role/R1", "arn:aws:s3:::ring-data", max_hops=1000)
+    assert raised.value.location == "--max-hops"
+    answer = find_paths(graph, "arn:aws:iam::111111111111:role/R2", "arn:aws:s3:::ring-data", max_hops=100)
+    # R2 -> R3 -> ... -> R149 -> R0 -> bucket is 149 hops: beyond 100, so none found and truncated
+    assert (answer.paths, answer.truncated) == ((), True)
+    near = find_paths(graph, "arn:aws:iam::111111111111:role/R140", "arn:aws:s3:::ring-data", max_hops=100)
+    # R140 -> ... -> R149 -> R0 is 10 assume-role hops, then the bucket: one path of 11 hops
+    assert [len(path.hops) for path in near.paths] == [11]
+
+
+def test_a_very_long_arn_is_parsed_matched_and_shown() -> None:
+    figures, cpu = _timed("arn_20000_chars")
+    assert cpu < 10, figures
+    assert figures["caller_kind"] == "role"
+    # b*b/* matches bucket "bbb..."/k; 50 "b?" then * match; role/* matches any role path; *c* does not
+    assert figures["matches"] == [True, True, True, False]
+    # the ArnLike aws:PrincipalArn role/p* matches the role's path /ppp.../
+    assert figures["decision"] == "allowed"
+    assert figures["who_can_principals"] == 2 and figures["table_chars"] > 5_000
+
+
+def test_deeply_nested_json_is_refused_quickly_everywhere() -> None:
+    figures, cpu = _timed("json_100000_levels")
+    assert cpu < 5, figures
+    outcomes = figures["outcomes"]
+    assert set(outcomes) == {"snapshot_json", "snapshot_gzip", "policy_string", "request"}
+    assert all("nested too deeply" in outcome for outcome in outcomes.values()), outcomes
+    assert outcomes["request"].startswith("RequestError: request.identity_policies[0]")
+
+
+def test_wildcards_built_to_make_backtracking_exponential_are_linear() -> None:
+    figures, cpu = _timed("wildcards_exponential")
+    assert cpu < 5, figures
+    # no b in the subject: nothing matches; with a final b the same pattern matches
+    assert figures["matches"] == {"glob": False, "glob_question_marks": False, "action": False, "resource": False,
+                                  "glob_matching_end": True}
+    assert figures["decision"] == "implicitDeny"
+    # StringLike on aws:userid and every s3:prefix value matches once they end in b
+    assert figures["decision_when_condition_matches"] == "allowed"
+
+
+def test_the_benchmark_measures_a_case_in_a_child_process() -> None:
+    completed = subprocess.run([sys.executable, str(SCRIPT), "--scale", "fast", "--cases", "wildcards_exponential",
+                                "--json", "--timeout", "120"], capture_output=True, text=True, cwd=ROOT, timeout=180,
+                               check=False)
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    figures = report["cases"]["wildcards_exponential"]
+    assert figures["peak_rss_mib"] > 0 and figures["total_cpu_s"] >= 0
+    assert report["machine"]["python"].startswith("3.")
