@@ -79,7 +79,7 @@ class Scope:
     def reader(self, service: Service, client_service: str | None = None, region: str | None = None) -> Reader:
         """A reader of `service` (boto3 name `client_service` when it differs) in `region` (else the scope's)."""
         client = self.clients.client(client_service or service.value, region or self.region)
-        return Reader(client, service.value, self.account.errors)
+        return Reader(client, service.value, self.account.errors, self.clients.renewal)
 
     def arn(self, service: str, resource: str, *, region: str | None = None, global_: bool = False) -> str:
         """An ARN of this account and partition (`global_` leaves region and account empty, as S3 does)."""

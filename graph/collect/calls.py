@@ -9,21 +9,31 @@ never stops a run:
 - `GONE`: the resource was deleted between listing it and reading it; it is left out quietly.
 - `FAILED`: anything else (AccessDenied, an opt-in region, a timeout, throttling that outlasted
   the retries); recorded in the account's `errors` with service, operation, resource and code.
+
+Throttling and timeouts are retried inside botocore (`retries`) before a read fails. An expired
+session (`ExpiredToken`) is renewed through the account's `Renewal` and the read made once more;
+when it cannot be renewed, this read and every later read of the account fail at once, each
+recorded, without calling AWS.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
+if TYPE_CHECKING:
+    from graph.collect.sessions import Renewal
+
 _MESSAGE_LIMIT = 500
+EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException"})
+"""What AWS answers to a request signed with an expired session token (query/XML and JSON protocols)."""
 
 
 class Outcome(Enum):
@@ -116,6 +126,8 @@ class Reader:
     service: str
     """The name recorded in errors (`s3`, `kms`, ...)."""
     errors: ErrorLog
+    renewal: Renewal | None = None
+    """The account's credential renewal (None: an expired session is recorded like any failure)."""
 
     def call(self, operation: str, resource: str | None = None, *, absent: Collection[str] = (),
              gone: Collection[str] = (), **params: Any) -> Reply:
@@ -131,11 +143,8 @@ class Reader:
         Returns:
             The reply; FAILED ones are already recorded.
         """
-        try:
-            response = getattr(self.client, xform_name(operation))(**params)
-        except (ClientError, BotoCoreError) as error:
-            return self._failed(error, operation, resource, absent, gone)
-        return Reply(Outcome.OK, operation, jsonable(response))
+        method = getattr(self.client, xform_name(operation))
+        return self._read(operation, resource, absent, gone, lambda: method(**params))
 
     def pages(self, operation: str, resource: str | None = None, *, absent: Collection[str] = (),
               gone: Collection[str] = (), **params: Any) -> Reply:
@@ -144,12 +153,38 @@ class Reader:
         The list fields of the pages are concatenated (`build_full_result`), so the reply has the
         shape of a single, complete response. Arguments are those of `call`.
         """
+        paginator = self.client.get_paginator(xform_name(operation))
+        return self._read(operation, resource, absent, gone, lambda: paginator.paginate(**params).build_full_result())
+
+    def _read(self, operation: str, resource: str | None, absent: Collection[str], gone: Collection[str],
+              request: Callable[[], dict[str, Any]]) -> Reply:
+        renewal = self.renewal
+        if renewal is not None and (lost := renewal.lost) is not None:
+            self.errors.add(ReadError(self.service, operation, resource, lost.code,
+                                      f"not read: {lost.message}"[:_MESSAGE_LIMIT]))
+            return Reply(Outcome.FAILED, operation)
+        seen = renewal.generation if renewal is not None else 0
         try:
-            paginator = self.client.get_paginator(xform_name(operation))
-            response = paginator.paginate(**params).build_full_result()
+            return Reply(Outcome.OK, operation, jsonable(request()))
         except (ClientError, BotoCoreError) as error:
+            if not self._renewed(error, operation, seen):
+                return self._failed(error, operation, resource, absent, gone)
+        try:  # once more, with the renewed credentials
+            return Reply(Outcome.OK, operation, jsonable(request()))
+        except (ClientError, BotoCoreError) as error:
+            self._renewed(error, operation, None)
             return self._failed(error, operation, resource, absent, gone)
-        return Reply(Outcome.OK, operation, jsonable(response))
+
+    def _renewed(self, error: ClientError | BotoCoreError, operation: str, seen: int | None) -> bool:
+        """True when `error` said the session expired and it was renewed (`seen` None: do not renew again)."""
+        renewal = self.renewal
+        if renewal is None:
+            return False
+        if isinstance(error, ClientError) and operation != "AssumeRole" and error.operation_name == "AssumeRole":
+            renewal.give_up(error)  # botocore's own refresh of the role's credentials failed while signing
+            return False
+        code, _ = failure_of(error)
+        return seen is not None and code in EXPIRED_CODES and renewal.renew(seen, code)
 
     def _failed(self, error: ClientError | BotoCoreError, operation: str, resource: str | None,
                 absent: Collection[str], gone: Collection[str]) -> Reply:

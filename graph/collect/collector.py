@@ -25,8 +25,9 @@ from graph.collect.calls import ErrorLog, Reader, ReadError, failure_of
 from graph.collect.organization import OrgAccountEntry, list_member_accounts, read_organization
 from graph.collect.regions import enabled_regions
 from graph.collect.scheduler import Scheduler
-from graph.collect.sessions import ClientSettings, Clients, Hook, RoleRequest, assumed_session, client_config, \
-    profile_session
+from graph.collect.retries import RetryPolicy
+from graph.collect.sessions import ClientSettings, Clients, Hook, Renewal, RoleRequest, assumed_session, \
+    client_config, profile_session
 from graph.collect.work import Done, ProgressCallback, Service, Work
 from graph.errors import CollectError, SnapshotError
 from graph.model import Snapshot
@@ -61,6 +62,8 @@ class CollectOptions:
     """botocore event handlers registered on every session (auditing what is called)."""
     config: Config | None = None
     """botocore client configuration; adaptive retries and timeouts by default (`client_config`)."""
+    retry: RetryPolicy = RetryPolicy()
+    """How throttled and timed-out calls are retried (attempts, back-off delays, mode)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,7 @@ def _identify(profile: str | None, settings: ClientSettings) -> _Base | str:
     """The session of a profile with its account, or a one-line reason it cannot be used."""
     label = f"profile {profile}" if profile else "the default credentials"
     try:
-        clients = Clients(profile_session(profile, settings.hooks), settings)
+        clients = Clients(profile_session(profile, settings.hooks), settings, Renewal(label, None))
         identity = clients.client("sts").get_caller_identity()
     except (ClientError, BotoCoreError) as error:
         code, message = failure_of(error)
@@ -120,6 +123,7 @@ class _Run:
         self.organization: dict[str, Any] | None = None
         self.organization_errors = ErrorLog()
         self.organization_reader_account: str | None = None
+        self.renewals: dict[str, Renewal] = {}
 
     def wanted(self, account_id: str) -> bool:
         return self.options.accounts is None or account_id in self.options.accounts
@@ -136,16 +140,17 @@ class _Run:
     def _assume(self, data: AccountData, base: _Base, role: RoleRequest) -> Done:
         role_arn = role.arn(base.partition, data.id)
         try:
-            core = assumed_session(base.clients, role_arn, role, self.settings.hooks)
+            core, renewal = assumed_session(base.clients, role_arn, role, self.settings.hooks)
         except (ClientError, BotoCoreError) as error:
             code, message = failure_of(error)
             data.errors.add(ReadError(Service.STS.value, "AssumeRole", role_arn, code, message))
             return Done()
         data.reached = True
-        return self._plan_account(data, Clients(core, self.settings))
+        return self._plan_account(data, Clients(core, self.settings, renewal))
 
     def _plan_account(self, data: AccountData, clients: Clients) -> Done:
         """Schedules every listing of one reachable account."""
+        self.renewals[data.id] = clients.renewal
         home = Scope(data, clients, clients.home_region)
         regions = self.options.regions or enabled_regions(home.reader(Service.EC2), clients.home_region)
         work = [
@@ -164,7 +169,7 @@ class _Run:
 
         def read() -> Done:
             reader = Reader(base.clients.client("organizations"), Service.ORGANIZATIONS.value,
-                            self.organization_errors)
+                            self.organization_errors, base.clients.renewal)
             self.organization = read_organization(reader, members)
             return Done()
 
@@ -178,6 +183,14 @@ class _Run:
         log = self.accounts[work.account_id].errors if work.account_id in self.accounts else self.organization_errors
         log.add(ReadError(work.service.value, "(unexpected response)", work.region,
                           f"Unexpected{type(error).__name__}", str(error)[:500]))
+
+    def record_lost_credentials(self) -> None:
+        """Records, once per account, credentials that expired mid-run and could not be renewed."""
+        for account_id, renewal in self.renewals.items():
+            lost = renewal.lost
+            if lost is not None:
+                self.accounts[account_id].errors.add(
+                    ReadError(Service.STS.value, lost.operation, lost.resource, lost.code, lost.message))
 
     def account_entries(self) -> list[dict[str, Any]]:
         entries = {account_id: data.to_json() for account_id, data in sorted(self.accounts.items())}
@@ -201,7 +214,7 @@ def _targets(run: _Run, bases: Sequence[_Base], warnings: list[str]) -> list[Wor
                 work.append(run.add_reached(base))
         return [run.read_organization_work(first), *work]
     members = list_member_accounts(Reader(first.clients.client("organizations"), Service.ORGANIZATIONS.value,
-                                          run.organization_errors))
+                                          run.organization_errors, first.clients.renewal))
     if members is None:
         failure = run.organization_errors.snapshot()[-1]
         raise CollectError(f"cannot list the organization's accounts from account {first.account_id} "
@@ -269,11 +282,11 @@ def collect(options: CollectOptions, progress: ProgressCallback | None = None) -
             cannot be listed, or every account failed.
     """
     started = time.monotonic()
-    config = options.config or client_config(options.workers)
+    config = options.config or client_config(options.workers, retry=options.retry)
     if options.endpoint_url:
         # One endpoint for everything: no "<account-id>." host prefix (s3control), which it cannot resolve.
         config = config.merge(Config(inject_host_prefix=False))
-    settings = ClientSettings(config, options.endpoint_url, options.hooks)
+    settings = ClientSettings(config, options.endpoint_url, options.hooks, options.retry)
     identified = [_identify(profile, settings) for profile in options.profiles or (None,)]
     warnings = [f"skipped {found}" for found in identified if isinstance(found, str)]
     bases = [found for found in identified if isinstance(found, _Base)]
@@ -285,6 +298,7 @@ def collect(options: CollectOptions, progress: ProgressCallback | None = None) -
     if not run.accounts:
         raise CollectError("no account to read: --accounts matches none of the accounts found", location="--accounts")
     Scheduler(options.workers, progress, run.error_count, run.record_crash).run(initial)
+    run.record_lost_credentials()
     read = [data for data in run.accounts.values() if data.read_anything]
     if not read:
         first = next((e for data in run.accounts.values() for e in data.errors.snapshot()), None)

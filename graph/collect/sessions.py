@@ -3,15 +3,18 @@
 A profile (including an IAM Identity Center / SSO profile) is one account, resolved by boto3 itself.
 With `--org`, the collector assumes a role in each member account; those credentials refresh
 themselves by assuming the role again when they near expiry, so a long run never stalls on expired
-tokens. Every session shares one data loader (service models are read from disk once per
-process), and every session gets the caller's event hooks.
+tokens. When AWS rejects a session as expired before its time (`ExpiredToken`: a revoked session,
+a skewed clock), `Renewal.renew` assumes the role again at once; a profile's credentials cannot be
+renewed by the collector, and the account's remaining reads are then recorded as lost. Every
+session shares one data loader (service models are read from disk once per process), and every
+session gets the caller's event hooks.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,7 +22,12 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import CredentialProvider, RefreshableCredentials
+from botocore.exceptions import BotoCoreError, ClientError
 from botocore.loaders import Loader, create_loader
+
+from graph.collect import retries
+from graph.collect.calls import failure_of
+from graph.collect.retries import RetryPolicy
 
 DEFAULT_REGION = "us-east-1"
 
@@ -34,13 +42,95 @@ class ClientSettings:
     config: Config
     endpoint_url: str | None = None
     hooks: tuple[Hook, ...] = ()
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
 def client_config(workers: int, *, connect_timeout: float = 10, read_timeout: float = 30,
-                  max_attempts: int = 10) -> Config:
-    """The botocore configuration of every client: adaptive retries (throttling back-off) and timeouts."""
-    return Config(retries={"mode": "adaptive", "max_attempts": max_attempts}, connect_timeout=connect_timeout,
-                  read_timeout=read_timeout, max_pool_connections=max(10, workers))
+                  retry: RetryPolicy | None = None) -> Config:
+    """The botocore configuration of every client: retries (adaptive by default) and timeouts."""
+    retry = retry or RetryPolicy()
+    return Config(retries={"mode": retry.mode.value, "total_max_attempts": retry.attempts},
+                  connect_timeout=connect_timeout, read_timeout=read_timeout, max_pool_connections=max(10, workers))
+
+
+@dataclass(frozen=True, slots=True)
+class Lost:
+    """Why an account's credentials are unusable for the rest of the run."""
+
+    operation: str
+    """`AssumeRole` when assuming the role again failed; `(credentials)` for a profile's."""
+    resource: str
+    """The role ARN, or the profile's label."""
+    code: str
+    message: str
+
+
+class Renewal:
+    """Renews one account's credentials when AWS rejects them as expired, once per expiry.
+
+    Several worker threads may be told `ExpiredToken` for the same session at once; a generation
+    number makes only the first of them assume the role again, the others retry with its result.
+    """
+
+    def __init__(self, label: str, renew: Callable[[], None] | None) -> None:
+        """Sets up the renewal of one session.
+
+        Args:
+            label: The role ARN (assumed sessions) or the profile's label, for error records.
+            renew: Gets fresh credentials into the session (raises ClientError/BotoCoreError);
+                None when the collector cannot renew them (a profile's own credentials).
+        """
+        self.label = label
+        self._renew = renew
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._lost: Lost | None = None
+
+    @property
+    def generation(self) -> int:
+        """How many times the credentials were renewed (read before a call, passed to `renew`)."""
+        with self._lock:
+            return self._generation
+
+    @property
+    def lost(self) -> Lost | None:
+        """Set once the credentials expired and could not be renewed: the account's remaining reads are lost."""
+        with self._lock:
+            return self._lost
+
+    def renew(self, seen: int, code: str) -> bool:
+        """Renews the credentials after `code` (an expiry) answered a call made at generation `seen`.
+
+        Returns:
+            True when the call should be made again (renewed now, or by another thread since);
+            False when the credentials are lost (`lost` says why).
+        """
+        with self._lock:
+            if self._lost is not None:
+                return False
+            if self._generation != seen:
+                return True
+            if self._renew is None:
+                self._lost = Lost("(credentials)", self.label, code,
+                                  "the credentials expired mid-run and the collector cannot renew them "
+                                  "(refresh them, e.g. `aws sso login`, and collect again)")
+                return False
+            try:
+                self._renew()
+            except (ClientError, BotoCoreError, KeyError, TypeError) as error:
+                self.give_up(error)
+                return False
+            self._generation += 1
+            return True
+
+    def give_up(self, error: Exception) -> None:
+        """Records that fresh credentials could not be had (`error`): the account's remaining reads are lost."""
+        failed, message = (failure_of(error) if isinstance(error, ClientError | BotoCoreError)
+                           else (f"Unexpected{type(error).__name__}", str(error)))
+        with self._lock:
+            if self._lost is None:
+                self._lost = Lost("AssumeRole", self.label, failed,
+                                  f"the session expired mid-run and assuming the role again failed: {message}"[:500])
 
 
 class Clients:
@@ -49,8 +139,9 @@ class Clients:
     boto3 sessions are not thread-safe, clients are; so clients are created under a lock.
     """
 
-    def __init__(self, core: botocore.session.Session, settings: ClientSettings) -> None:
+    def __init__(self, core: botocore.session.Session, settings: ClientSettings, renewal: Renewal) -> None:
         self.core = core
+        self.renewal = renewal
         self.session = boto3.Session(botocore_session=core)
         self._settings = settings
         self._lock = threading.Lock()
@@ -71,6 +162,7 @@ class Clients:
                                             endpoint_url=self._settings.endpoint_url)
                 if self._settings.endpoint_url and service == "s3control":
                     found.meta.events.register("before-sign.s3-control", _without_account_host)
+                retries.install(found, self._settings.retry)
                 self._cache[key] = found
             return found
 
@@ -123,6 +215,33 @@ def profile_session(profile: str | None, hooks: Sequence[Hook] = ()) -> botocore
     return core
 
 
+class _RenewableCredentials(RefreshableCredentials):
+    """Assumed-role credentials that botocore refreshes before they expire, and that can be renewed at once.
+
+    botocore refreshes only when the expiry time nears; `renew` also refreshes when AWS has already
+    rejected the session (`refresh_needed` is botocore's hook for both).
+    """
+
+    _rejected = False
+
+    def refresh_needed(self, refresh_in: int | None = None) -> bool:
+        return self._rejected or super().refresh_needed(refresh_in)
+
+    def accepted(self) -> None:
+        """Called with each fresh set of credentials."""
+        self._rejected = False
+
+    def renew(self) -> None:
+        """Assumes the role again now (under botocore's refresh lock).
+
+        Raises:
+            botocore.exceptions.ClientError: The role cannot be assumed any more.
+            botocore.exceptions.BotoCoreError: STS could not be reached.
+        """
+        self._rejected = True
+        self.get_frozen_credentials()
+
+
 class _FixedProvider(CredentialProvider):
     """Gives the credentials of an assumed role, ahead of every other provider of the chain."""
 
@@ -150,8 +269,11 @@ class RoleRequest:
 
 
 def assumed_session(base: Clients, role_arn: str, request: RoleRequest,
-                    hooks: Sequence[Hook]) -> botocore.session.Session:
+                    hooks: Sequence[Hook]) -> tuple[botocore.session.Session, Renewal]:
     """A session with the credentials of `role_arn`, assumed from `base`, refreshed before they expire.
+
+    Returns:
+        The session, and its `Renewal` (assumes the role again when AWS says the session expired).
 
     Raises:
         botocore.exceptions.ClientError: The role cannot be assumed (AccessDenied, no such role, ...).
@@ -161,16 +283,20 @@ def assumed_session(base: Clients, role_arn: str, request: RoleRequest,
     params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": request.session_name}
     if request.external_id:
         params["ExternalId"] = request.external_id
+    holder: list[_RenewableCredentials] = []
 
     def fetch() -> dict[str, str]:
         credentials = sts.assume_role(**params)["Credentials"]
+        for renewable in holder:
+            renewable.accepted()
         return {"access_key": credentials["AccessKeyId"], "secret_key": credentials["SecretAccessKey"],
                 "token": credentials["SessionToken"], "expiry_time": credentials["Expiration"].isoformat()}
 
-    refreshable = RefreshableCredentials.create_from_metadata(fetch(), refresh_using=fetch,
-                                                              method=_FixedProvider.METHOD)
+    renewable = _RenewableCredentials.create_from_metadata(fetch(), refresh_using=fetch,
+                                                           method=_FixedProvider.METHOD)
+    holder.append(renewable)
     core = _new_core()
-    core.get_component("credential_provider").insert_before("env", _FixedProvider(refreshable))
+    core.get_component("credential_provider").insert_before("env", _FixedProvider(renewable))
     core.set_config_variable("region", base.home_region)
     _with_hooks(core, hooks)
-    return core
+    return core, Renewal(role_arn, renewable.renew)
