@@ -37,7 +37,7 @@ from graph.edges.common import (
     load_policy,
 )
 from graph.edges.catalog import modelled
-from graph.edges.iam_actions import Check, Outcome, best, combine, decide
+from graph.edges.iam_actions import Check, Outcome, best, combine, decide, named_principals, short_arn, unbounded
 from graph.edges.principals import PrincipalIndex
 from graph.edges.resources import resource_target
 from graph.edges.shared import action_groups
@@ -70,11 +70,17 @@ def _users(snapshot: Snapshot) -> Iterator[tuple[Account, User]]:
             yield account, user
 
 
+def _worth(caller: Caller, target: str, named: frozenset[str]) -> bool:
+    """Whether acting as `target` can add to what `caller` has (see `iam_actions.unbounded`)."""
+    return caller.node != target and (short_arn(target) in named or not unbounded(caller))
+
+
 def _take_over(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeSpec]:
     """Edges to users whose credentials the caller can create, and roles whose trust it can rewrite."""
+    named = named_principals(snapshot)
     for account, user in _users(snapshot):
         for caller in principals.candidates(account.id, "iam", user.arn):
-            if caller.node == user.arn:
+            if not _worth(caller, user.arn, named):
                 continue
             outcome = best(decide(caller, _iam_check(action, user.arn, account.id)) for action in TAKE_OVER_USER)
             if outcome is not None:
@@ -85,7 +91,7 @@ def _take_over(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeS
                 continue  # IAM refuses to change a service-linked role's trust
             target = role_target(role, principals)
             for caller in principals.candidates(account.id, "iam", role.arn):
-                if caller.node == role.arn:
+                if not _worth(caller, role.arn, named):
                     continue
                 rewrite = decide(caller, _iam_check("iam:UpdateAssumeRolePolicy", role.arn, account.id))
                 if rewrite is None:
@@ -126,18 +132,6 @@ class _Groups:
             found += [load_policy(managed[arn].document, arn) for arn in group.managed_policy_arns if arn in managed]
             self.loaded[group.name] = tuple(found)
         return self.loaded[group.name]
-
-
-def _already_unbounded(caller: Caller) -> bool:
-    """An unconditional Allow of every action on every resource, and no boundary: nothing to gain."""
-    if caller.boundary is not None:
-        return False
-    for loaded in caller.identity:
-        for shape in statement_shapes(loaded.text):
-            if (shape.allows and not shape.not_action and "*" in shape.actions and not shape.not_resource
-                    and "*" in shape.resources and '"Condition"' not in loaded.text):
-                return True
-    return False
 
 
 def _own_policy_arns(principal: User | Role, groups: dict[str, Group]) -> list[str]:
@@ -264,7 +258,7 @@ def _self_raise(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[Edge
         owners: list[User | Role] = [*account.users, *(r for r in account.roles if not r.service_linked)]
         for principal in owners:
             caller = principals.callers.get(principal.arn)
-            if caller is None or _already_unbounded(caller):
+            if caller is None or unbounded(caller):
                 continue
             if not any(statement_may_cover_service(shape, "iam") for shape in principals.allows_of(caller.node)):
                 continue

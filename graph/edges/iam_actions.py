@@ -11,12 +11,22 @@ every residual condition) when one of them is, absent when one is denied.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.edges.common import Caller, EdgeKind, EdgeSpec, Grant, Levels, LoadedPolicy, PolicyKind, Status
-from graph.edges.statements import statement_covers_action, statement_shapes
+from graph.edges.statements import (
+    StatementShape,
+    account_of_principal,
+    is_account_principal,
+    session_role_arn,
+    statement_covers_action,
+    statement_may_match_resource,
+    statement_shapes,
+)
+from graph.model import Snapshot
 from graph.policy import Condition, Decision, Request, Result, evaluate
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
@@ -73,8 +83,26 @@ def _grants(check: Check, result: Result) -> tuple[Grant, ...]:
     return tuple(sorted(found, key=lambda g: (g.policy, g.statement, g.resource or "")))
 
 
+def identity_may_allow(caller: Caller, action: str, arn: str) -> bool:
+    """Whether an Allow statement of the caller's identity policies could cover `action` on `arn`.
+
+    A cheap filter before `decide` for checks that have no resource policy: without such a
+    statement the request can only be an implicit deny.
+    """
+    return any(statement_may_match_resource(shape, arn)
+               for loaded in caller.identity for shape in _covering(loaded.text, action))
+
+
+@lru_cache(maxsize=262144)
+def _covering(text: str, action: str) -> tuple[StatementShape, ...]:
+    """The Allow statements of a policy whose Action element covers `action`."""
+    return tuple(shape for shape in statement_shapes(text) if shape.allows and statement_covers_action(shape, action))
+
+
 def decide(caller: Caller, check: Check) -> Outcome | None:
     """Whether `caller` may make the request of `check` (None: denied, explicitly or implicitly)."""
+    if check.policy is None and not identity_may_allow(caller, check.action, check.resource):
+        return None
     request = Request(
         principal=caller.principal, action=check.action, resource=check.resource, resource_account=check.account,
         identity_policies=caller.request_identity, permission_boundary=caller.request_boundary,
@@ -154,3 +182,42 @@ def any_chosen(caller: Caller, action: str, default: str, account: str,
 def first_alternative(caller: Caller, alternatives: Sequence[Sequence[Check]]) -> Outcome | None:
     """The best of several combinations of checks (each combination needs all its checks)."""
     return best(combine(decide(caller, check) for check in combination) for combination in alternatives)
+
+
+def unbounded(caller: Caller) -> bool:
+    """An unconditional Allow of every action on every resource and no permissions boundary.
+
+    Such a caller already has every permission of its account that SCPs leave: acting as another
+    principal of its account only adds what other policies grant that principal by name.
+    """
+    return caller.boundary is None and any(_grants_everything(loaded.text) for loaded in caller.identity)
+
+
+@lru_cache(maxsize=65536)
+def _grants_everything(text: str) -> bool:
+    if '"Condition"' in text:
+        return False
+    return any(shape.allows and not shape.not_action and "*" in shape.actions and not shape.not_resource
+               and "*" in shape.resources for shape in statement_shapes(text))
+
+
+def named_principals(snapshot: Snapshot) -> frozenset[str]:
+    """User and role ARNs (without path) that some trust or resource policy names by ARN."""
+    found: set[str] = set()
+    for account in snapshot.accounts:
+        texts = [role.trust_policy.text for role in account.roles]
+        texts += [resource.policy.text for resource in account.resources if resource.policy is not None]
+        for text in texts:
+            for shape in statement_shapes(text):
+                for ref in shape.principals:
+                    if ref.kind == "aws" and not is_account_principal(ref.value) and account_of_principal(ref.value):
+                        found.add(short_arn(session_role_arn(ref.value) or ref.value))
+    return frozenset(found)
+
+
+def short_arn(arn: str) -> str:
+    """A user or role ARN without its path (`arn:aws:iam::1:role/a/b/R` -> `arn:aws:iam::1:role/R`)."""
+    head, _, rest = arn.partition(":iam::")
+    account, _, name = rest.partition(":")
+    kind, _, path_name = name.partition("/")
+    return f"{head}:iam::{account}:{kind}/{path_name.rsplit('/', 1)[-1]}" if path_name else arn

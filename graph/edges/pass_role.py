@@ -26,7 +26,7 @@ from enum import StrEnum
 from graph import context
 from graph.edges.assume_role import role_target
 from graph.edges.common import Caller, EdgeKind, EdgeSpec, PolicyKind
-from graph.edges.iam_actions import Check, Outcome, any_chosen, best, combine, decide
+from graph.edges.iam_actions import Check, Outcome, any_chosen, best, combine, decide, named_principals, short_arn, unbounded
 from graph.edges.principals import PrincipalIndex, service_caller
 from graph.edges.resource_policy import Scope, named_callers
 from graph.edges.resources import resource_target
@@ -144,21 +144,23 @@ def _pass_check(role: Role, launch: Launch, principals: PrincipalIndex) -> Check
 
 def _created(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeSpec]:
     services = _Services({})
+    named = named_principals(snapshot)
     for account in snapshot.accounts:
         for role in account.roles:
             if role.service_linked:
                 continue  # a service-linked role is only ever used by its own service
             launches = [launch for launch in _trusted_services(role)
                         if launch.profile is Profile.NONE or role.instance_profile_arns]
-            trusted = [(launch, trust) for launch in launches
+            trusted = [(launch, trust, _pass_check(role, launch, principals)) for launch in launches
                        if (trust := _trust(role, launch, principals)) is not None]
             if not trusted:
                 continue
+            role_named = short_arn(role.arn) in named
             for caller in principals.candidates(role.account_id, "iam", role.arn):
-                if caller.node == role.arn:
-                    continue
-                for launch, trust in trusted:
-                    passing = decide(caller, _pass_check(role, launch, principals))
+                if caller.node == role.arn or (not role_named and unbounded(caller)):
+                    continue  # an unbounded caller gains nothing from a role nobody names
+                for launch, trust, check in trusted:
+                    passing = decide(caller, check)
                     if passing is None:
                         continue
                     outcome = combine((passing, services.outcome(caller, launch, principals), trust))
