@@ -8,7 +8,6 @@ Only Get*, List*, Describe*, sts:AssumeRole and sts:GetCallerIdentity are ever c
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from graph.collect.account import AccountData, Scope
 from graph.collect.calls import ErrorLog, Reader, ReadError, failure_of
 from graph.collect.organization import OrgAccountEntry, list_member_accounts, read_organization
 from graph.collect.regions import enabled_regions
+from graph.collect.repair import repair
 from graph.collect.scheduler import Scheduler
 from graph.collect.retries import RetryPolicy
 from graph.collect.sessions import ClientSettings, Clients, Hook, Renewal, RoleRequest, assumed_session, \
@@ -31,7 +31,7 @@ from graph.collect.sessions import ClientSettings, Clients, Hook, Renewal, RoleR
 from graph.collect.work import Done, ProgressCallback, Service, Work
 from graph.errors import CollectError, SnapshotError
 from graph.model import Snapshot
-from graph.snapshot import FORMAT, VERSION, parse_snapshot, validate_snapshot
+from graph.snapshot import FORMAT, VERSION, parse_snapshot
 
 _REGIONAL_LISTERS: dict[Service, Callable[[Scope], Done]] = {
     Service.KMS: kms.list_keys,
@@ -181,8 +181,10 @@ class _Run:
 
     def record_crash(self, work: Work, error: Exception) -> None:
         log = self.accounts[work.account_id].errors if work.account_id in self.accounts else self.organization_errors
-        log.add(ReadError(work.service.value, "(unexpected response)", work.region,
-                          f"Unexpected{type(error).__name__}", str(error)[:500]))
+        log.add(ReadError(work.service.value, "(unexpected response)", work.resource or work.region,
+                          f"Unexpected{type(error).__name__}",
+                          f"a response of an unexpected shape ({type(error).__name__}: {error}); "
+                          f"{'this resource was' if work.resource else 'what it lists was'} not read"[:500]))
 
     def record_lost_credentials(self) -> None:
         """Records, once per account, credentials that expired mid-run and could not be renewed."""
@@ -231,38 +233,19 @@ def _targets(run: _Run, bases: Sequence[_Base], warnings: list[str]) -> list[Wor
     return [run.read_organization_work(first, members), *work]
 
 
-_RESOURCE_POLICY = re.compile(r"^accounts\[(\d+)\]\.resources\[(\d+)\]\.policy\b")
+_REPAIR_ROUNDS = 3
+"""Setting an entry aside can only reveal problems deeper in it; three rounds reach every depth we repair."""
 
 
-def _set_aside_invalid_policies(document: dict[str, Any]) -> int:
-    """Replaces each resource policy the snapshot reader rejects by null, recording why; how many.
-
-    AWS does not return malformed policies, but one unexpected shape must not throw away a whole
-    organization's collection: the resource stays, marked unread, and its account's errors say so.
-    """
-    set_aside = 0
-    for problem in validate_snapshot(document):
-        found = _RESOURCE_POLICY.match(problem.location)
-        if found is None:
-            continue
-        account = document["accounts"][int(found[1])]
-        resource = account["resources"][int(found[2])]
-        if resource["policy"] is None:
-            continue  # a second problem of the same policy
-        resource["policy"] = None
-        resource["properties"]["unread"] = sorted({*resource["properties"].get("unread", ()), "policy"})
-        account["errors"].append(ReadError(resource["arn"].split(":")[2], "(policy document)", resource["arn"],
-                                           "InvalidPolicyDocument", problem.message).to_json())
-        set_aside += 1
-    return set_aside
-
-
-def _parse(document: dict[str, Any]) -> Snapshot:
-    try:
-        return parse_snapshot(document, origin="live collection")
-    except SnapshotError:
-        if not _set_aside_invalid_policies(document):
-            raise
+def _parse(document: dict[str, Any], organization_owner: str | None) -> Snapshot:
+    """The snapshot of a collected document, with what AWS returned malformed set aside and recorded."""
+    owners = [index for index, account in enumerate(document["accounts"]) if account["id"] == organization_owner]
+    for _ in range(_REPAIR_ROUNDS):
+        try:
+            return parse_snapshot(document, origin="live collection")
+        except SnapshotError:
+            if not repair(document, owners[0] if owners else (0 if document["accounts"] else None)):
+                raise
     return parse_snapshot(document, origin="live collection")
 
 
@@ -310,7 +293,7 @@ def collect(options: CollectOptions, progress: ProgressCallback | None = None) -
         "collected_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "source": "live",
         "organization": run.organization, "accounts": run.account_entries(),
     }
-    snapshot = _parse(document)
+    snapshot = _parse(document, run.organization_reader_account)
     summary = CollectSummary(
         accounts=len(run.accounts),
         unreached_accounts=sum(1 for data in run.accounts.values() if not data.reached),

@@ -17,7 +17,8 @@ def list_repositories(scope: Scope) -> Done:
     if not listing.ok:
         return Done()
     return Done(more=tuple(Work(Service.ECR, scope.account.id, scope.region,
-                                lambda repository=repository: read_repository(scope, repository))
+                                lambda repository=repository: read_repository(scope, repository),
+                                resource=_name_of(repository))
                            for repository in listing.data.get("repositories", ())))
 
 
@@ -40,3 +41,8 @@ def read_repository(scope: Scope, repository: dict[str, Any]) -> Done:
         (reply,),
     ))
     return Done(resources=1)
+
+
+def _name_of(listed: Any) -> str | None:
+    """The ARN of a listed entry, when the listing gave one (named if reading it fails)."""
+    return str(listed.get("repositoryArn")) if isinstance(listed, dict) and listed.get("repositoryArn") else None

@@ -21,7 +21,7 @@ def list_secrets(scope: Scope) -> Done:
     if not listing.ok:
         return Done()
     return Done(more=tuple(Work(Service.SECRETS_MANAGER, scope.account.id, scope.region,
-                                lambda secret=secret: read_secret(scope, secret))
+                                lambda secret=secret: read_secret(scope, secret), resource=_name_of(secret))
                            for secret in listing.data.get("SecretList", ())))
 
 
@@ -40,3 +40,8 @@ def read_secret(scope: Scope, secret: dict[str, Any]) -> Done:
         (reply,),
     ))
     return Done(resources=1)
+
+
+def _name_of(listed: Any) -> str | None:
+    """The ARN of a listed entry, when the listing gave one (named if reading it fails)."""
+    return str(listed.get("ARN")) if isinstance(listed, dict) and listed.get("ARN") else None

@@ -15,7 +15,7 @@ def list_topics(scope: Scope) -> Done:
     if not listing.ok:
         return Done()
     return Done(more=tuple(Work(Service.SNS, scope.account.id, scope.region,
-                                lambda arn=topic["TopicArn"]: read_topic(scope, arn))
+                                lambda arn=topic["TopicArn"]: read_topic(scope, arn), resource=topic["TopicArn"])
                            for topic in listing.data.get("Topics", ())))
 
 

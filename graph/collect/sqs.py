@@ -17,7 +17,7 @@ def list_queues(scope: Scope) -> Done:
     if not listing.ok:
         return Done()
     return Done(more=tuple(Work(Service.SQS, scope.account.id, scope.region,
-                                lambda url=url: read_queue(scope, url))
+                                lambda url=url: read_queue(scope, url), resource=url)
                            for url in listing.data.get("QueueUrls", ())))
 
 

@@ -50,6 +50,8 @@ class Work:
     account_id: str
     region: str | None
     run: Callable[[], Done]
+    resource: str | None = None
+    """The resource it reads (ARN, URL or name), named when the work fails on an unexpected response."""
 
 
 class Phase(StrEnum):
