@@ -21,6 +21,7 @@ managed keys' grants are not collected (services make them for themselves).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,6 +31,10 @@ from graph.edges.principals import PrincipalIndex, opaque_account_caller, servic
 from graph.edges.resources import resource_target
 from graph.edges.statements import account_of_principal, is_account_principal, session_role_arn
 from graph.model import Resource, ResourceType, Snapshot
+
+_OPERATION = re.compile(r"[A-Z][A-Za-z]+")
+_SESSION = re.compile(r"arn:aws[a-z-]*:sts::\d{12}:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+")
+_USER_OR_ROLE = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:(user|role)/([\w+=,.@-]+/)*[\w+=,.@-]+")
 
 GRANT = "kms-grant"
 """`granted_by` policy label of a KMS grant (its `sid` is the grant id, `statement` its index in `Grants`)."""
@@ -60,7 +65,11 @@ def _key_edges(key: Resource, grants: list[Any], principals: PrincipalIndex, col
             continue
         grant_id = str(grant.get("GrantId") or grant.get("Name") or index)
         ref = Grant(GRANT, index, grant_id, key.arn)
-        actions = sorted({f"kms:{op}" for op in grant["Operations"] if isinstance(op, str) and op})
+        operations = [op for op in grant["Operations"] if isinstance(op, str) and _OPERATION.fullmatch(op)]
+        if len(operations) != len(grant["Operations"]):
+            warnings.append(f"{where}: operations other than KMS operation names are left out: "
+                            f"{[op for op in grant['Operations'] if op not in operations]!r}")
+        actions = sorted({f"kms:{op}" for op in operations})
         conditions = _constraints(grant.get("Constraints"))
         uses = [(grant["GranteePrincipal"], tuple(actions), conditions)] if actions else []
         retiring = grant.get("RetiringPrincipal")
@@ -128,12 +137,17 @@ def _grantee(value: str, key_arn: str, principals: PrincipalIndex, collected: fr
                    else [opaque_account_caller(account, org)])
         return {"AWS": f"arn:aws:iam::{account}:root"}, {}, callers
     extra: dict[str, dict[str, Any]] = {}
-    role = session_role_arn(value)
-    if role is not None:
+    if _SESSION.fullmatch(value):
         # A grant to one session: the role's sessions match it only under that session name
         # (aws:userid of a session is "ROLEID:session-name"), unknown to a snapshot: conditional.
+        role = session_role_arn(value)
+        assert role is not None
         extra = {"StringLike": {"aws:userid": f"*:{value.split(':', 5)[5].split('/', 2)[2]}"}}
         value = role
+    elif not _USER_OR_ROLE.fullmatch(value):
+        warnings.append(f"{where}: grantee {value!r} is not an account, user, role, session or service principal "
+                        "that the snapshot can model; no edge for it")
+        return None
     if account not in collected:
         return {"AWS": value}, extra, [opaque_account_caller(account, org, principal=value)]
     caller = principals.find(value)
@@ -141,4 +155,5 @@ def _grantee(value: str, key_arn: str, principals: PrincipalIndex, collected: fr
         warnings.append(f"{where}: grantee {value} is not in the snapshot of account {account} "
                         "(an AWS infrastructure role, or deleted?); no edge for it")
         return None
-    return {"AWS": value}, extra, [caller]
+    # IAM matches principals by id, not path: name the role or user as the snapshot holds it.
+    return {"AWS": caller.principal}, extra, [caller]

@@ -23,6 +23,7 @@ permissions and access policy permissions"; "How Amazon S3 authorizes a request"
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,6 +35,8 @@ from graph.edges.public_access import bucket_access
 from graph.edges.resources import resource_target
 from graph.model import Resource, ResourceType, Snapshot
 from graph.policy import actions as catalogue
+
+_CANONICAL_ID = re.compile(r"[0-9a-f]{64}")
 
 ACL = "bucket-acl"
 """`granted_by` policy label of an ACL entry (`statement` is its index in `Grants`, `sid` grantee and permission)."""
@@ -149,14 +152,14 @@ def _grantee(grantee: dict[str, Any], bucket: Resource, accounts: dict[str, str]
         return ("LogDelivery", {"Service": LOG_DELIVERY_SERVICE}, [service_caller(LOG_DELIVERY_SERVICE)],
                 "LogDelivery (S3 server access logging)")
     canonical = grantee.get("ID")
-    if isinstance(canonical, str) and canonical:
+    if isinstance(canonical, str) and _CANONICAL_ID.fullmatch(canonical):
         account = accounts.get(canonical)
         if account is not None:
             callers = principals.candidates(account, "s3", bucket.arn, with_children=True)
             return canonical, {"AWS": f"arn:aws:iam::{account}:root"}, callers, f"account {account}"
         return canonical, {"CanonicalUser": canonical}, [canonical_caller(canonical)], f"canonical user {canonical}"
     warnings.append(f"{where}: grantee {grantee.get('URI') or grantee.get('EmailAddress') or grantee!r} "
-                    "is not modelled (email grantees, unknown groups); no edge for it")
+                    "is not modelled (email grantees, unknown groups, malformed canonical ids); no edge for it")
     return None
 
 

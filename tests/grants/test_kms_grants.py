@@ -152,3 +152,23 @@ def test_edge_kinds_can_leave_grants_out_and_bad_entries_are_warned() -> None:
     ag = build_graph(snap)
     assert role_arn(B, "Worker") in edges_of(ag, "kms-grant", KEY)
     assert any("grant 1: not a ListGrants entry" in w for w in ag.warnings)
+
+
+def test_malformed_grantees_and_operations_are_warned_never_a_crash() -> None:
+    grants = [kms_grant(f"arn:aws:iam::{B}:group/devs", ["Decrypt"], "g-group"),
+              kms_grant(f"arn:aws:sts::{B}:assumed-role/Worker", ["Decrypt"], "g-nosession"),
+              kms_grant("AROAXXXXXXXXXXXXXXXX", ["Decrypt"], "g-unique"),
+              kms_grant(role_arn(B, "Worker"), ["Decrypt", "Nope*", 3], "g-ops")]
+    ag = world(grants, b_roles=(role(B, "Worker"),))
+    # A group cannot be a grantee (KMS CreateGrant: accounts, users, roles, sessions); the bad entries
+    # are each reported, and the good operation of the last grant still gives its edge.
+    assert edges_of(ag, "kms-grant", KEY)[role_arn(B, "Worker")]["actions"] == ("kms:Decrypt",)
+    for index in range(4):
+        assert any(f"grant {index}:" in w for w in ag.warnings), index
+
+
+def test_a_grant_names_a_role_by_name_whatever_its_path() -> None:
+    worker = role(B, "Worker", path="/svc/")
+    ag = world([kms_grant(role_arn(B, "Worker"), ["Decrypt"])], b_roles=(worker,))
+    # IAM identifies the role by its unique id; the ARN written without path still names it.
+    assert edges_of(ag, "kms-grant", KEY)[worker.arn]["actions"] == ("kms:Decrypt",)
