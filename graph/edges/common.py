@@ -219,7 +219,7 @@ class ActionGroup:
 
 
 @lru_cache(maxsize=65536)
-def _statement_masks(text: str, names: tuple[str, ...]) -> tuple[tuple[int, bool, int], ...]:
+def statement_masks(text: str, names: tuple[str, ...]) -> tuple[tuple[int, bool, int], ...]:
     """(statement index, is Allow, bit mask of the catalogue actions its Action element covers)."""
     masks = []
     for shape in statement_shapes(text):
@@ -328,7 +328,7 @@ def _fixed_classes(names: tuple[str, ...], resource: str, mask: int, texts: tupl
     classes = [mask]
     for text in texts:
         relevant = _relevant(text, resource)
-        for index, _, statement_mask in _statement_masks(text, names):
+        for index, _, statement_mask in statement_masks(text, names):
             covered = statement_mask & mask
             if covered and index in relevant:
                 classes = _split(classes, covered)
@@ -350,7 +350,7 @@ def _classes(group: ActionGroup, grantors: list[LoadedPolicy], identities: int, 
     for position, loaded in enumerate(grantors):
         relevant = _relevant(loaded.text, group.resource)
         is_identity = position < identities
-        for index, is_allow, mask in _statement_masks(loaded.text, group.names):
+        for index, is_allow, mask in statement_masks(loaded.text, group.names):
             covered = mask & group.mask
             if not covered or index not in relevant:
                 continue

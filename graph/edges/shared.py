@@ -5,22 +5,43 @@ Many principals ask the same question: every account's `OrganizationAccountAcces
 two such callers get the same decision, the same conditions and the same proving statements when
 everything the evaluation reads is equal:
 - the kind of caller (user or role, service-linked or not) and whether it is in the resource's account;
-- the same identity policies, boundary and SCP levels (same documents under the same ids);
+- the same identity statements that could bear on the resource (statements whose Action covers one
+  of its catalogue actions and whose Resource may match its ARN, same text in the same order; other
+  statements of the identity cannot change the evaluation), the same boundary and SCP levels (same
+  documents under the same ids), and the same candidate groups (ARNs and S3 prefixes);
 - the values of every context key read by the statements that could apply to the resource's actions;
 - and the resource side names neither of them (no Principal or NotPrincipal entry of their account).
-Then the evaluation of one stands for the other; only the edges' source differs. Callers that do
+Then the evaluation of one stands for the other; only the edges' source differs, and identity grants
+name the other caller's policy and statement at the same place of the projection. Callers that do
 not meet the last rule, and callers that are not users or roles, are evaluated one by one.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from graph.edges.catalog import ActionTarget, actions_for
-from graph.edges.common import ActionGroup, Caller, EdgeSpec, LoadedPolicy, NodeKind, Target, evaluate_pair
-from graph.edges.statements import account_of_principal, action_pattern_matches, object_prefixes, statement_shapes
-from graph.model import Resource
+from graph.edges.common import (
+    ActionGroup,
+    Caller,
+    EdgeSpec,
+    Grant,
+    LoadedPolicy,
+    NodeKind,
+    Target,
+    evaluate_pair,
+    statement_masks,
+)
+from graph.edges.statements import (
+    account_of_principal,
+    action_pattern_matches,
+    object_prefixes,
+    statement_may_match_resource,
+    statement_shapes,
+)
+from graph.model import Resource, ResourceType
 from graph.policy import Policy
 
 _SHARED_KINDS = frozenset({NodeKind.USER, NodeKind.ROLE})
@@ -100,11 +121,79 @@ def _named_accounts(policies: list[LoadedPolicy]) -> frozenset[str] | None:
     return frozenset(accounts)
 
 
+@lru_cache(maxsize=65536)
+def _statement_texts(text: str) -> tuple[str, ...]:
+    """Canonical JSON of each statement of a policy, by statement index."""
+    document = json.loads(text)
+    raw = document.get("Statement", []) if isinstance(document, dict) else []
+    statements = raw if isinstance(raw, list) else [raw]
+    return tuple(json.dumps(statement, sort_keys=True, separators=(",", ":")) for statement in statements)
+
+
+@lru_cache(maxsize=262144)
+def _bearing(text: str, names: tuple[str, ...], arn: str, with_children: bool) -> tuple[int, ...]:
+    """Statements of a policy whose Action covers a catalogue action and whose Resource may match `arn`."""
+    shapes = {shape.index: shape for shape in statement_shapes(text)}
+    return tuple(index for index, _, _ in statement_masks(text, names)
+                 if statement_may_match_resource(shapes[index], arn, with_children=with_children))
+
+
+Place = tuple[str, int]
+"""An identity statement: (policy id, statement index)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """The identity statements of a caller that could bear on one resource, in order."""
+
+    texts: tuple[str, ...]
+    places: tuple[Place, ...]
+    policies: tuple[LoadedPolicy, ...]
+    """The identity policies holding at least one of them."""
+
+
+def project(caller: Caller, resource: Resource) -> Projection:
+    """The caller's identity statements that could bear on `resource` (module docstring)."""
+    names = catalogue_masks(resource.type)[0]
+    with_children = resource.type == ResourceType.S3_BUCKET
+    texts: list[str] = []
+    places: list[Place] = []
+    policies: list[LoadedPolicy] = []
+    for loaded in caller.identity:
+        indices = _bearing(loaded.text, names, resource.arn, with_children)
+        if not indices:
+            continue
+        policies.append(loaded)
+        statements = _statement_texts(loaded.text)
+        for index in indices:
+            texts.append(statements[index])
+            places.append((loaded.policy_id, index))
+    return Projection(tuple(texts), tuple(places), tuple(policies))
+
+
+def _regranted(edges: list[EdgeSpec], source: str, mapping: dict[Place, Place]) -> list[EdgeSpec]:
+    """A representative's edges for another caller: its node, and its own identity statements as grants."""
+    found = []
+    for edge in edges:
+        grants = edge.granted_by
+        if mapping and any((grant.policy, grant.statement) in mapping for grant in grants):
+            moved = [Grant(*mapping[(grant.policy, grant.statement)], grant.sid, grant.resource)
+                     if grant.resource is None and (grant.policy, grant.statement) in mapping else grant
+                     for grant in grants]
+            grants = tuple(sorted(moved, key=lambda g: (g.policy, g.statement)))
+            found.append(replace(edge, source=source, granted_by=grants))
+        elif edge.source != source:
+            found.append(replace(edge, source=source))
+        else:
+            found.append(edge)
+    return found
+
+
 @dataclass(slots=True)
 class SharedOutcomes:
     """`evaluate_pair` for resources, memoized on everything the outcome depends on (module docstring)."""
 
-    _memo: dict[tuple[object, ...], list[EdgeSpec]] = field(default_factory=dict)
+    _memo: dict[tuple[object, ...], tuple[list[EdgeSpec], tuple[Place, ...]]] = field(default_factory=dict)
     _keys: dict[tuple[str, str | None, tuple[str, ...]], frozenset[str]] = field(default_factory=dict)
     _named: dict[str, frozenset[str] | None] = field(default_factory=dict)
     _identity: dict[str, tuple[object, ...]] = field(default_factory=dict)
@@ -117,38 +206,47 @@ class SharedOutcomes:
 
         With `only` (an action pattern), just the catalogue actions it matches are evaluated.
         """
-        key = self._signature(caller, target, resource)
-        if key is None:
-            return evaluate_pair(caller, target, _restricted(action_groups(resource, caller, target), only))
-        key = (*key, only)
+        groups = _restricted(action_groups(resource, caller, target), only)
+        if not groups:
+            return []
+        signed = self._signature(caller, target, resource, groups)
+        if signed is None:
+            return evaluate_pair(caller, target, groups)
+        key, places = signed
         found = self._memo.get(key)
         if found is None:
             self.misses += 1
-            found = evaluate_pair(caller, target, _restricted(action_groups(resource, caller, target), only))
+            edges = evaluate_pair(caller, target, groups)
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
-            self._memo[key] = found
-            return found
+            self._memo[key] = (edges, places)
+            return edges
         self.hits += 1
-        return [edge if edge.source == caller.node else replace(edge, source=caller.node) for edge in found]
+        edges, origin = found
+        mapping = {} if origin == places else {a: b for a, b in zip(origin, places) if a != b}
+        return _regranted(edges, caller.node, mapping)
 
-    def _signature(self, caller: Caller, target: Target, resource: Resource) -> tuple[object, ...] | None:
+    def _signature(self, caller: Caller, target: Target, resource: Resource,
+                   groups: list[ActionGroup]) -> tuple[tuple[object, ...], tuple[Place, ...]] | None:
         if caller.kind not in _SHARED_KINDS or not caller.in_dataset:
             return None
         named = self._named_on(target)
         if named is None or caller.account in named:
             return None
         names = catalogue_masks(resource.type)[0]
+        projection = project(caller, resource)
         keys: set[str] = set()
-        for loaded in self._policies(caller, target):
+        for loaded in self._policies(projection, caller, target):
             keys |= self._keys_of(loaded, names)
         values, absent = self._context_of(caller)
         context = tuple((key, values.get(key, _ABSENT if key in absent else None)) for key in sorted(keys))
-        return (target.node, caller.kind, caller.account == target.account, self._identity_of(caller), context)
+        shape = tuple((group.resource, group.mask, group.scope) for group in groups)
+        return ((target.node, caller.kind, caller.account == target.account, projection.texts,
+                 self._identity_of(caller), context, shape), projection.places)
 
     @staticmethod
-    def _policies(caller: Caller, target: Target) -> list[LoadedPolicy]:
-        policies = list(caller.identity)
+    def _policies(projection: Projection, caller: Caller, target: Target) -> list[LoadedPolicy]:
+        policies = list(projection.policies)
         if caller.boundary is not None:
             policies.append(caller.boundary)
         policies += [p for level in caller.scps or () for p in level]
@@ -171,13 +269,14 @@ class SharedOutcomes:
         return self._named[target.node]
 
     def _identity_of(self, caller: Caller) -> tuple[object, ...]:
+        """Everything else of the identity side the evaluation reads: boundary, SCP levels, service-linked."""
         found = self._identity.get(caller.node)
         if found is None:
             def ids(policies: tuple[LoadedPolicy, ...]) -> tuple[tuple[str, str], ...]:
                 return tuple((p.policy_id, p.text) for p in policies)
             service_linked = "/aws-service-role/" in caller.principal or caller.principal.rsplit("/", 1)[-1].startswith(
                 "AWSServiceRoleFor")
-            found = (ids(caller.identity), ids((caller.boundary,)) if caller.boundary else None,
+            found = (ids((caller.boundary,)) if caller.boundary else None,
                      None if caller.scps is None else tuple(ids(level) for level in caller.scps), service_linked)
             self._identity[caller.node] = found
         return found
