@@ -8,9 +8,10 @@ package stays headless.
 
 from __future__ import annotations
 
-from graph.collect.collector import Collection, CollectOptions, CollectSummary, collect
+from graph.collect.collector import Collection, CollectOptions, CollectSummary, Loss, collect
+from graph.collect.retries import RetryMode, RetryPolicy
 from graph.collect.sessions import RoleRequest, client_config
 from graph.collect.work import Phase, ProgressEvent, Service
 
-__all__ = ["CollectOptions", "CollectSummary", "Collection", "Phase", "ProgressEvent", "RoleRequest", "Service",
-           "client_config", "collect"]
+__all__ = ["CollectOptions", "CollectSummary", "Collection", "Loss", "Phase", "ProgressEvent", "RetryMode",
+           "RetryPolicy", "RoleRequest", "Service", "client_config", "collect"]

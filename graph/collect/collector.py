@@ -9,6 +9,7 @@ Only Get*, List*, Describe*, sts:AssumeRole and sts:GetCallerIdentity are ever c
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,6 +68,17 @@ class CollectOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class Loss:
+    """What one service of one account could not read: how many reads failed, and with which codes."""
+
+    account_id: str
+    service: str
+    errors: int
+    codes: tuple[str, ...]
+    """The distinct error codes, most frequent first."""
+
+
+@dataclass(frozen=True, slots=True)
 class CollectSummary:
     """The figures of a finished run."""
 
@@ -76,6 +88,19 @@ class CollectSummary:
     resources: int
     errors: int
     seconds: float
+    lost: tuple[Loss, ...] = ()
+    """The failed reads per account and service (the snapshot's `errors`, counted), by account then service."""
+
+
+def _losses(snapshot: Snapshot) -> tuple[Loss, ...]:
+    found = []
+    for account in sorted(snapshot.accounts, key=lambda a: a.id):
+        by_service: dict[str, Counter[str]] = {}
+        for error in account.errors:
+            by_service.setdefault(error.service, Counter())[error.code] += 1
+        found.extend(Loss(account.id, service, sum(codes.values()), tuple(code for code, _ in codes.most_common()))
+                     for service, codes in sorted(by_service.items()))
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +326,7 @@ def collect(options: CollectOptions, progress: ProgressCallback | None = None) -
         resources=sum(data.resource_count for data in run.accounts.values()),
         errors=sum(len(account.errors) for account in snapshot.accounts),
         seconds=time.monotonic() - started,
+        lost=_losses(snapshot),
     )
     return Collection(snapshot, summary, tuple(warnings))
 

@@ -2,7 +2,8 @@
 
 boto3 and rich are imported inside the command, so other subcommands never load them. Progress
 and the summary go to stderr; the snapshot is written atomically only once everything is read,
-so Ctrl-C never leaves a half-written file.
+so Ctrl-C (exit 130) or a failed write (exit 3) never leaves a half-written file, and a previous
+file of the same name stays as it was.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from graph.errors import ExitCode
+from graph.errors import CollectError, ExitCode
 
 if TYPE_CHECKING:
     from graph.collect import Collection, ProgressEvent
@@ -117,7 +118,12 @@ def _partial_warning(collection: Collection) -> str:
         parts.append(f"{collection.summary.errors} read error(s) in {len(accounts)} account(s), recorded in the "
                      f"snapshot's errors (first: {accounts[0].id} {first.service}:{first.operation} {first.code})")
     parts.extend(collection.warnings)
-    return "xpath-tui: warning: the snapshot is partial: " + "; ".join(parts)
+    lines = ["xpath-tui: warning: the snapshot is partial: " + "; ".join(parts)]
+    by_account: dict[str, list[str]] = {}
+    for loss in collection.summary.lost:
+        by_account.setdefault(loss.account_id, []).append(f"{loss.service} {loss.errors} ({', '.join(loss.codes)})")
+    lines.extend(f"  not read in {account_id}: {', '.join(services)}" for account_id, services in by_account.items())
+    return "\n".join(lines)
 
 
 @click.command(name="collect")
@@ -167,10 +173,13 @@ def collect(ctx: click.Context, profiles: tuple[str, ...], organization: bool, r
     )
     with _progress_display(not quiet and sys.stderr.isatty()) as report:
         collection = run_collection(options, report)
+    existed = path.exists()
     try:
         save_snapshot(collection.snapshot, path)
     except OSError as error:
-        raise click.FileError(output, hint=error.strerror or str(error)) from error
+        kept = "the previous file is unchanged" if existed else "no file was written"
+        raise CollectError(f"the snapshot could not be written ({error.strerror or error}); {kept}",
+                           location=output) from error
     click.echo(_summary(collection, path), err=True)
     if collection.partial:
         click.echo(_partial_warning(collection), err=True)
