@@ -13,14 +13,31 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+import orjson
 
 _CANONICAL_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 """What `json.dumps` builds on every call with these options; one shared encoder saves a third of the time."""
 
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+"""Values `json` refuses are refused by orjson too (and then `json` says why)."""
+
 
 def canonical_json(value: Any) -> str:
-    """JSON text with a stable form (key order kept, no spaces), used for equality and caching."""
-    return _CANONICAL_ENCODER.encode(value)
+    """JSON text with a stable form (key order kept, no spaces), used for equality and caching.
+
+    orjson writes the same text as `json.dumps(value, separators=(",", ":"), ensure_ascii=False)`
+    four times faster, except for floats in exponent form (`1e16`, not `1e+16`: the same number).
+    Where it would differ in meaning, `json` writes the text: orjson refuses integers past 64 bits,
+    non-string keys and lone surrogates, and writes NaN and infinities as `null`. The text is a
+    function of the value either way, so equal documents still have equal texts.
+    """
+    try:
+        text = orjson.dumps(value, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        return _CANONICAL_ENCODER.encode(value)
+    if b"null" in text:
+        return _CANONICAL_ENCODER.encode(value)
+    return text.decode()
 
 
 @dataclass(frozen=True, slots=True)
