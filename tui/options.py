@@ -30,6 +30,46 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
 """`--json`, passed to the command as `as_json: bool`."""
 
 
+edges_option = click.option(
+    "--edges", "edge_kinds", default=None, metavar="KINDS",
+    help="Edge kinds to use, comma-separated (e.g. member,assume-role,identity-policy), or kinds to leave "
+         "out with a leading '-' (e.g. -pass-role,-privilege-escalation); all by default.",
+)
+"""`--edges KINDS`, passed to the command as `edge_kinds: str | None` (see `parse_edge_kinds`)."""
+
+
+def parse_edge_kinds(text: str | None) -> set[str] | None:
+    """The edge kinds an `--edges` value keeps, for `build_graph(edge_kinds=...)` (None: all of them).
+
+    Args:
+        text: Comma-separated kinds to keep, or kinds to drop each with a leading "-"; both may be mixed
+            (the kept ones minus the dropped ones).
+
+    Raises:
+        graph.errors.QueryError: An unknown kind, or nothing left (the CLI prints it, exit 2).
+    """
+    from graph.edges.common import EdgeKind
+    from graph.errors import QueryError
+
+    if text is None:
+        return None
+    known = [str(kind) for kind in EdgeKind]
+    keep: set[str] = set()
+    drop: set[str] = set()
+    for raw in text.split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        name = item[1:] if item.startswith("-") else item
+        if name not in known:
+            raise QueryError(f"unknown edge kind {name!r} (known: {', '.join(known)})", "--edges")
+        (drop if item.startswith("-") else keep).add(name)
+    kept = (keep or set(known)) - drop
+    if not kept:
+        raise QueryError("no edge kind left", "--edges")
+    return kept
+
+
 def load_snapshot_or_demo(path: str | None) -> Snapshot:
     """The snapshot at `path`, else the group-level `--snapshot`, else the embedded demo.
 

@@ -149,9 +149,13 @@ def print_reach(result: ReachResult) -> None:
     print_warnings(result.warnings)
 
 
-def load_access_graph(snapshot_path: str | None, group_snapshot: str | None) -> AccessGraph:
-    """The access graph of the snapshot a command was given (its own --snapshot, the group's, or the demo)."""
+def load_access_graph(snapshot_path: str | None, group_snapshot: str | None,
+                      edge_kinds: set[str] | None = None) -> AccessGraph:
+    """The access graph of the snapshot a command was given (its own --snapshot, the group's, or the demo).
+
+    `edge_kinds` keeps only those kinds (the command's `--edges`, see `tui.options.parse_edge_kinds`).
+    """
     from graph.build import build_graph
     from tui.options import load_snapshot_or_demo
 
-    return build_graph(load_snapshot_or_demo(snapshot_path or group_snapshot))
+    return build_graph(load_snapshot_or_demo(snapshot_path or group_snapshot), edge_kinds=edge_kinds)

@@ -47,7 +47,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> AccessGraph:
     graph = build_graph(snapshot(account(A, roles=(app,)),
                                  account(B, roles=(shared, vendor), resources=(bucket(B, "data", policy),)),
                                  org=organization()))
-    monkeypatch.setattr(tui.output, "load_access_graph", lambda path, group: graph)
+    monkeypatch.setattr(tui.output, "load_access_graph", lambda path, group, edge_kinds=None: graph)
     return graph
 
 

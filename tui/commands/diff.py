@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from graph.errors import ExitCode
-from tui.options import json_option
+from tui.options import edges_option, json_option, parse_edge_kinds
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -81,9 +81,10 @@ def _print(diff: SnapshotDiff, console: Console) -> None:
               help="Exit 1 when the change adds this (repeatable): new-external, new-finding, new-path.")
 @click.option("--trusted-accounts", metavar="ID,...", default=None,
               help="Accounts outside the organization to treat as inside.")
+@edges_option
 @click.pass_context
 def diff(ctx: click.Context, old: str, new: str, as_json: bool, fail_on: tuple[str, ...],
-         trusted_accounts: str | None) -> None:
+         trusted_accounts: str | None, edge_kinds: str | None = None) -> None:
     """Access paths and findings added and removed between two snapshots OLD and NEW."""
     from graph.diff import DiffGate, diff_snapshots
     from graph.findings import FindingsSettings
@@ -91,7 +92,15 @@ def diff(ctx: click.Context, old: str, new: str, as_json: bool, fail_on: tuple[s
     from tui.commands.findings import parse_accounts
 
     settings = FindingsSettings(trusted_accounts=parse_accounts(trusted_accounts))
-    changes = diff_snapshots(load_snapshot(old), load_snapshot(new), settings)
+    kinds = parse_edge_kinds(edge_kinds)
+    if kinds is None:
+        changes = diff_snapshots(load_snapshot(old), load_snapshot(new), settings)
+    else:
+        from graph.build import build_graph
+        from graph.diff import diff_graphs
+
+        changes = diff_graphs(build_graph(load_snapshot(old), edge_kinds=kinds),
+                              build_graph(load_snapshot(new), edge_kinds=kinds), settings)
     if as_json:
         sys.stdout.write(json.dumps({"old": old, "new": new, **changes.to_json()}, indent=2) + "\n")
     else:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from tui.options import edges_option, parse_edge_kinds
+
 
 @click.command(name="export")
 @click.option("--format", "fmt", type=click.Choice(["dot", "graphml", "json", "mermaid"]), required=True,
@@ -19,9 +21,11 @@ import click
               help="Write to this file instead of stdout.")
 @click.option("--snapshot", "snapshot_path", type=click.Path(dir_okay=False), default=None,
               help="Snapshot to read (.json or .json.gz); the embedded demo organization by default.")
+@edges_option
 @click.pass_context
 def export(ctx: click.Context, fmt: str, resource: str | None, source: str | None, target: str | None,
-           action: str | None, max_hops: int, output: str | None, snapshot_path: str | None) -> None:
+           action: str | None, max_hops: int, output: str | None, snapshot_path: str | None,
+           edge_kinds: str | None = None) -> None:
     """Export the access graph (or the subgraph of one who-can or paths answer)."""
     if (source is None) != (target is None):
         raise click.UsageError("--from and --to go together")
@@ -31,7 +35,7 @@ def export(ctx: click.Context, fmt: str, resource: str | None, source: str | Non
     from graph.query import find_paths, subgraph, who_can
     from tui.output import load_access_graph
 
-    access = load_access_graph(snapshot_path, (ctx.obj or {}).get("snapshot"))
+    access = load_access_graph(snapshot_path, (ctx.obj or {}).get("snapshot"), parse_edge_kinds(edge_kinds))
     graph = access.full_graph() if resource is None and source is None else access.graph
     if resource is not None:
         answer = who_can(access, resource, action=action, max_hops=max_hops)

@@ -18,7 +18,7 @@ import click
 
 from graph.errors import ExitCode
 from graph.findings.model import Severity
-from tui.options import json_option, load_snapshot_or_demo, snapshot_option
+from tui.options import edges_option, json_option, load_snapshot_or_demo, parse_edge_kinds, snapshot_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -113,10 +113,11 @@ def _print_external(external: ExternalAccessReport, console: Console, listed: bo
               help="List every role and resource reachable from outside the organization (table output).")
 @click.option("--fail-on", type=click.Choice(_SEVERITIES, case_sensitive=False), default=None,
               help="Exit 1 when a finding of this severity or worse exists.")
+@edges_option
 @click.pass_context
 def findings(ctx: click.Context, snapshot_path: str | None, as_json: bool, sarif_target: str | None,
              min_severity: str, trusted_accounts: str | None, max_chain: int, list_external: bool,
-             fail_on: str | None) -> None:
+             fail_on: str | None, edge_kinds: str | None = None) -> None:
     """Risky trusts and grants: trusts to "*" or outside accounts without an external ID, public resource
     policies, confused-deputy service grants, NotPrincipal, OIDC without sub, dangling principals, long
     role chains; and everything reachable from outside the organization."""
@@ -127,8 +128,15 @@ def findings(ctx: click.Context, snapshot_path: str | None, as_json: bool, sarif
     from tui.options import group_snapshot_path
 
     path = snapshot_path or group_snapshot_path()
+    kinds = parse_edge_kinds(edge_kinds)
     snapshot = load_snapshot_or_demo(path)
-    report = run_findings(snapshot, FindingsSettings(trusted_accounts=trusted, max_chain=max_chain))
+    settings = FindingsSettings(trusted_accounts=trusted, max_chain=max_chain)
+    if kinds is None:
+        report = run_findings(snapshot, settings)
+    else:
+        from graph.build import build_graph
+
+        report = run_findings(build_graph(snapshot, edge_kinds=kinds), settings, snapshot=snapshot)
     shown = report.at_least(Severity.parse(min_severity))
     if sarif_target is not None:
         from graph.sarif import to_sarif

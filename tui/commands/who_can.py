@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from tui.options import edges_option, parse_edge_kinds
+
 
 @click.command(name="who-can")
 @click.argument("resource_arn")
@@ -13,14 +15,15 @@ import click
 @click.option("--snapshot", "snapshot_path", type=click.Path(dir_okay=False), default=None,
               help="Snapshot to read (.json or .json.gz); the embedded demo organization by default.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (SPEC §4 shape).")
+@edges_option
 @click.pass_context
 def who_can(ctx: click.Context, resource_arn: str, action: str | None, max_hops: int, snapshot_path: str | None,
-            as_json: bool) -> None:
+            as_json: bool, edge_kinds: str | None = None) -> None:
     """Every principal, account, service or provider with a path to RESOURCE_ARN, grouped by account."""
     from graph.query import who_can as ask
     from tui.output import load_access_graph, print_json, print_who_can
 
-    access = load_access_graph(snapshot_path, (ctx.obj or {}).get("snapshot"))
+    access = load_access_graph(snapshot_path, (ctx.obj or {}).get("snapshot"), parse_edge_kinds(edge_kinds))
     answer = ask(access, resource_arn, action=action, max_hops=max_hops)
     if as_json:
         print_json(answer.to_json())
