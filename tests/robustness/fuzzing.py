@@ -230,7 +230,12 @@ def check_snapshot(raw: Any, graph: GraphCheck = GraphCheck.SKIP) -> None:
         return
     assert not problems, f"the reader accepted what the validator refused: {problems[:3]}"
     if graph is GraphCheck.BUILD:
-        build_graph(snapshot)
+        try:
+            build_graph(snapshot)
+        except XPathError as error:
+            # a policy the validator's shape checks accept but the parser refuses: still a clean error
+            # (tests/robustness/test_validator_agreement.py pins the gap)
+            assert_clean(error)
 
 
 def check_snapshot_file(data: bytes, folder: Path, suffix: str) -> None:
