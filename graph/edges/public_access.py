@@ -23,12 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+import json
 from functools import lru_cache
 from typing import Any
 
 from graph.edges.common import Caller, NodeKind
+from graph.edges.statements import statement_shapes
 from graph.model import Resource, ResourceType
-from graph.policy import policy_from_text
+from graph.policy import action_matches
 
 BUCKET_OWNER_ENFORCED = "BucketOwnerEnforced"
 
@@ -99,21 +101,47 @@ def bucket_access(resource: Resource) -> BucketAccess:
 
 @lru_cache(maxsize=65536)
 def is_public_policy(policy_text: str) -> bool:
-    """Whether S3 would call this bucket policy public (see the module docstring)."""
-    policy = policy_from_text(policy_text)
-    for statement in policy.statements:
-        if not statement.is_allow:
+    """Whether S3 would call this bucket policy public (see the module docstring).
+
+    Reads the JSON directly (the builder's parsed policies carry ids this does not know, and a
+    second parse per bucket doubled the cost); the shapes were checked when the snapshot was read.
+    """
+    document = json.loads(policy_text)
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow" or not _to_everyone(statement):
             continue
-        everyone = statement.not_principals is not None or (
-            statement.principals is not None and statement.principals.everyone)
-        if not everyone:
+        if not _grants_bad_action(statement):
             continue
-        if not any(statement.matches_action(action.lower()) for action in _BAD_ACTIONS):
-            continue
-        if any(_pins(clause.key_lower, clause.values, clause.operator) for clause in statement.conditions):
+        condition = statement.get("Condition")
+        blocks = condition.items() if isinstance(condition, dict) else ()
+        if any(_pins(key.lower(), _values(value), str(operator))
+               for operator, keys in blocks if isinstance(keys, dict) for key, value in keys.items()):
             continue
         return True
     return False
+
+
+def _values(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
+
+
+def _to_everyone(statement: dict[str, Any]) -> bool:
+    if "NotPrincipal" in statement:
+        return True
+    principal = statement.get("Principal")
+    if principal == "*":
+        return True
+    entries = principal.get("AWS") if isinstance(principal, dict) else None
+    return "*" in (entries if isinstance(entries, list) else [entries])
+
+
+def _grants_bad_action(statement: dict[str, Any]) -> bool:
+    if "NotAction" in statement:
+        return True
+    actions = statement.get("Action")
+    patterns = [str(a).lower() for a in (actions if isinstance(actions, list) else [actions])]
+    return any(action_matches(pattern, bad.lower()) for pattern in patterns for bad in _BAD_ACTIONS)
 
 
 def _pins(key: str, values: tuple[str, ...], operator: str) -> bool:
@@ -132,7 +160,14 @@ def policy_restricted(resource: Resource) -> bool:
     """Whether RestrictPublicBuckets limits what the bucket's policy grants to its own account and services."""
     if resource.type != ResourceType.S3_BUCKET or resource.policy is None:
         return False
+    if not _names_everyone(resource.policy.text):  # the common case, answered from the builder's cached shapes
+        return False
     return bool(bucket_access(resource).restrict_public_buckets) and is_public_policy(resource.policy.text)
+
+
+def _names_everyone(policy_text: str) -> bool:
+    return any(shape.allows and (shape.not_principal or any(ref.kind == "public" for ref in shape.principals))
+               for shape in statement_shapes(policy_text))
 
 
 def admitted_when_restricted(caller: Caller, resource: Resource) -> bool:
