@@ -28,7 +28,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from graph.context import SERVICE_ACTOR_KEYS, RequestContext
-from graph.edges.common import ALLOW_ALL, ActionGroup, Caller, EdgeKind, EdgeSpec, Grant, NodeKind, PolicyKind, load_policy
+from graph.edges.common import (
+    ALLOW_ALL,
+    ActionGroup,
+    Caller,
+    EdgeKind,
+    EdgeSpec,
+    Grant,
+    NodeKind,
+    PolicyKind,
+    load_policy,
+)
 from graph.edges.grant_policy import GrantStatement, deny_statements, grant_edges, grant_target
 from graph.edges.principals import PrincipalIndex, public_caller, service_caller
 from graph.edges.public_access import bucket_access

@@ -11,7 +11,21 @@ from __future__ import annotations
 
 from graph.build import build_graph
 from graph.query import who_can
-from tests.graph.scenarios import A, B, OUTSIDER, account, allow, deny, doc, grant, organization, role, role_arn, root, snapshot
+from tests.graph.scenarios import (
+    A,
+    B,
+    OUTSIDER,
+    account,
+    allow,
+    deny,
+    doc,
+    grant,
+    organization,
+    role,
+    role_arn,
+    root,
+    snapshot,
+)
 from tests.grants.helpers import edges_of, key_with_grants, kms_grant
 
 KEY_ID = "k-shared"
@@ -90,7 +104,8 @@ def test_a_deny_in_the_key_policy_still_wins_over_a_grant() -> None:
 def test_an_identity_deny_or_an_scp_deny_removes_the_grant() -> None:
     denied = role(B, "Denied", None, allow("*"), deny("kms:Decrypt"))
     scp = doc(deny("kms:*"))
-    ag = world([kms_grant(role_arn(B, "Denied"), ["Decrypt"], "g1"), kms_grant(role_arn(A, "Fenced"), ["Decrypt"], "g2")],
+    ag = world([kms_grant(role_arn(B, "Denied"), ["Decrypt"], "g1"),
+                kms_grant(role_arn(A, "Fenced"), ["Decrypt"], "g2")],
                a_roles=(role(A, "Fenced", None, allow("kms:*")),), b_roles=(denied,),
                org=organization(scps=((scp, (A,)),)))
     edges = edges_of(ag, "kms-grant", KEY)
