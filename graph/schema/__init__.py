@@ -19,7 +19,8 @@ from graph.schema.problem import Problem, format_location, problem_at
 
 SCHEMA_FILE = "snapshot-v1.schema.json"
 
-__all__ = ["SCHEMA_FILE", "Problem", "format_location", "load_schema", "problem_at", "schema_problems"]
+__all__ = ["SCHEMA_FILE", "Problem", "format_location", "load_schema", "matches_schema", "problem_at",
+           "schema_problems"]
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +42,18 @@ def _gate() -> Check:
     return compile_gate(load_schema())
 
 
+def matches_schema(document: Any) -> bool:
+    """Whether the document satisfies the schema (the fast gate; `schema_problems` says where it does not).
+
+    Args:
+        document: A decoded snapshot document.
+
+    Returns:
+        True when `schema_problems` would find nothing.
+    """
+    return _gate()(document)
+
+
 def schema_problems(document: Any) -> list[Problem]:
     """Every place where the document breaks the schema (missing fields, wrong types, bad ids).
 
@@ -50,7 +63,7 @@ def schema_problems(document: Any) -> list[Problem]:
     Returns:
         One problem per schema violation, in document order.
     """
-    if _gate()(document):
+    if matches_schema(document):
         return []
     errors = sorted(_validator().iter_errors(document), key=lambda error: _sort_key(error.absolute_path))
     return [problem_at(tuple(error.absolute_path), _message(error)) for error in errors]
