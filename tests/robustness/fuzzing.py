@@ -212,6 +212,15 @@ def assert_clean(error: XPathError) -> None:
     assert "\n" not in text, f"more than one line: {text!r}"
 
 
+class Outcome(Enum):
+    """How one fuzzed input ended (all of them are acceptable; the counts show how deep the fuzzer got)."""
+
+    RESULT = "result"
+    CLEAN_ERROR = "clean error"
+    BUILD_REFUSED = "read, then refused by the graph build"
+    """The validator accepted it but the policy parser did not (test_validator_agreement.py)."""
+
+
 class GraphCheck(Enum):
     """Whether a snapshot that reads must also build into a graph (slower: about 0.3 s on the demo)."""
 
@@ -219,7 +228,7 @@ class GraphCheck(Enum):
     SKIP = "skip"
 
 
-def check_snapshot(raw: Any, graph: GraphCheck = GraphCheck.SKIP) -> None:
+def check_snapshot(raw: Any, graph: GraphCheck = GraphCheck.SKIP) -> Outcome:
     """The reader gives a snapshot or a clean SnapshotError, and agrees with the validator."""
     problems = validate_snapshot(raw)
     try:
@@ -227,7 +236,7 @@ def check_snapshot(raw: Any, graph: GraphCheck = GraphCheck.SKIP) -> None:
     except SnapshotError as error:
         assert_clean(error)
         assert problems, f"the reader refused what the validator accepted: {error}"
-        return
+        return Outcome.CLEAN_ERROR
     assert not problems, f"the reader accepted what the validator refused: {problems[:3]}"
     if graph is GraphCheck.BUILD:
         try:
@@ -236,9 +245,11 @@ def check_snapshot(raw: Any, graph: GraphCheck = GraphCheck.SKIP) -> None:
             # a policy the validator's shape checks accept but the parser refuses: still a clean error
             # (tests/robustness/test_validator_agreement.py pins the gap)
             assert_clean(error)
+            return Outcome.BUILD_REFUSED
+    return Outcome.RESULT
 
 
-def check_snapshot_file(data: bytes, folder: Path, suffix: str) -> None:
+def check_snapshot_file(data: bytes, folder: Path, suffix: str) -> Outcome:
     """Loading a damaged file gives a snapshot or a clean SnapshotError naming the file."""
     path = folder / f"fuzz{suffix}"
     path.write_bytes(data)
@@ -247,6 +258,8 @@ def check_snapshot_file(data: bytes, folder: Path, suffix: str) -> None:
     except SnapshotError as error:
         assert_clean(error)
         assert str(path) in (error.location or ""), error
+        return Outcome.CLEAN_ERROR
+    return Outcome.RESULT
 
 
 def _policy_uses(policy: Policy) -> Iterator[dict[str, Any]]:
@@ -259,24 +272,25 @@ def _policy_uses(policy: Policy) -> Iterator[dict[str, Any]]:
            "identity_policies": [{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}]}
 
 
-def check_policy(document: Any) -> None:
+def check_policy(document: Any) -> Outcome:
     """A policy parses or fails cleanly; a parsed policy evaluates as identity and as trust policy."""
     try:
         policy = parse_policy(document)
     except PolicyError as error:
         assert_clean(error)
-        return
+        return Outcome.CLEAN_ERROR
     for raw in _policy_uses(policy):
         check_request(raw)
+    return Outcome.RESULT
 
 
-def check_request(raw: Any) -> None:
+def check_request(raw: Any) -> Outcome:
     """A request reads or fails cleanly; a read request evaluates, explains, and gives SPEC section 5 JSON."""
     try:
         request = request_from_json(raw)
     except RequestError as error:
         assert_clean(error)
-        return
+        return Outcome.CLEAN_ERROR
     for variant in (request, replace(request, unknown_context=True)):
         result = evaluate(variant)
         assert isinstance(result, Result)
@@ -284,9 +298,10 @@ def check_request(raw: Any) -> None:
         assert answer["decision"] in {"allowed", "explicitDeny", "implicitDeny", "conditional"}
         json.dumps(answer)
         assert all(isinstance(line, str) for line in explain(variant))
+    return Outcome.RESULT
 
 
-def check_simulate_cli(raw: Any, runner: click.testing.CliRunner) -> None:
+def check_simulate_cli(raw: Any, runner: click.testing.CliRunner) -> Outcome:
     """`xpath-tui simulate -` answers (exit 0, JSON) or refuses in one line (exit 2), never an internal error."""
     from tui.cli import main
 
@@ -309,6 +324,8 @@ def check_simulate_cli(raw: Any, runner: click.testing.CliRunner) -> None:
     else:
         lines = stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("xpath-tui: error: "), stderr
+        return Outcome.CLEAN_ERROR
+    return Outcome.RESULT
 
 
 def new_runner() -> click.testing.CliRunner:
@@ -316,6 +333,6 @@ def new_runner() -> click.testing.CliRunner:
     return click.testing.CliRunner()
 
 
-__all__ = ["GraphCheck", "Mutation", "assert_clean", "atoms", "check_policy", "check_request", "check_simulate_cli",
+__all__ = ["GraphCheck", "Mutation", "Outcome", "assert_clean", "atoms", "check_policy", "check_request", "check_simulate_cli",
            "check_snapshot", "check_snapshot_file", "json_values", "mutate", "mutated_demo_snapshots",
            "mutated_policies", "new_runner", "real_policies", "requests", "snapshot_bytes"]
