@@ -19,7 +19,7 @@ not meet the last rule, and callers that are not users or roles, are evaluated o
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from graph.edges.catalog import ActionTarget, actions_for
@@ -42,7 +42,10 @@ from graph.edges.statements import (
     statement_shapes,
 )
 from graph.model import Resource, ResourceType
-from graph.policy import Policy
+from graph.policy import Policy, policy_from_text
+from graph.policy.conditions import Tri
+from graph.policy.context import RequestContext as PolicyContext
+from graph.policy.resources_match import statement_resource_outcome
 
 _SHARED_KINDS = frozenset({NodeKind.USER, NodeKind.ROLE})
 _ABSENT = "<absent>"
@@ -171,21 +174,76 @@ def project(caller: Caller, resource: Resource) -> Projection:
     return Projection(tuple(texts), tuple(places), tuple(policies))
 
 
-def _regranted(edges: list[EdgeSpec], source: str, mapping: dict[Place, Place]) -> list[EdgeSpec]:
-    """A representative's edges for another caller: its node, and its own identity statements as grants."""
+_ARN = "\x00arn"
+_ACCOUNT = "\x00account"
+"""Stand-ins for the resource's ARN and account in policy text (NUL never occurs in canonical JSON)."""
+_EMPTY_CONTEXT = PolicyContext({})
+
+
+def _normal(text: str, arn: str, account: str) -> str:
+    return text.replace(arn, _ARN).replace(account, _ACCOUNT)
+
+
+@lru_cache(maxsize=262144)
+def _applies(text: str, names: tuple[str, ...], arn: str) -> tuple[int, ...] | None:
+    """Statements covering a catalogue action whose Resource element covers `arn`, by the evaluator's
+    own matching (None when one holds a policy variable: its outcome depends on more than the ARN)."""
+    policy = policy_from_text(text)
+    by_index = {statement.index: statement for statement in policy.statements}
+    found = []
+    for index, _, _ in statement_masks(text, names):
+        statement = by_index.get(index)
+        if statement is None or statement.resource_templates:
+            return None
+        outcome, _ = statement_resource_outcome(statement, arn, _EMPTY_CONTEXT)
+        if outcome is Tri.TRUE:
+            found.append(index)
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """One evaluation kept for the callers and resources it stands for."""
+
+    edges: list[EdgeSpec]
+    places: tuple[Place, ...]
+    arn: str
+    account: str
+    portable: bool
+    """Whether the edges can be renamed to another resource (no condition value or scope names this one)."""
+
+
+def _portable(edges: list[EdgeSpec], arn: str, account: str) -> bool:
+    def names_it(value: str) -> bool:
+        return arn in value or account in value or "\x00" in value
+    for edge in edges:
+        if edge.scope is not None and names_it(edge.scope):
+            return False
+        if any(names_it(value) for condition in (*edge.conditions, *edge.deny_conditions) for value in condition.values):
+            return False
+    return True
+
+
+def _moved(edges: list[EdgeSpec], source: str, target: str, mapping: dict[Place, Place]) -> list[EdgeSpec]:
+    """A representative's edges for another caller and resource: its nodes, and its own statements as grants."""
     found = []
     for edge in edges:
         grants = edge.granted_by
-        if mapping and any((grant.policy, grant.statement) in mapping for grant in grants):
-            moved = [Grant(*mapping[(grant.policy, grant.statement)], grant.sid, grant.resource)
-                     if grant.resource is None and (grant.policy, grant.statement) in mapping else grant
-                     for grant in grants]
+        if mapping or edge.target != target:
+            moved = []
+            for grant in grants:
+                if grant.resource is not None:
+                    moved.append(grant if grant.resource == target else Grant(grant.policy, grant.statement, grant.sid, target))
+                elif (grant.policy, grant.statement) in mapping:
+                    moved.append(Grant(*mapping[(grant.policy, grant.statement)], grant.sid))
+                else:
+                    moved.append(grant)
             grants = tuple(sorted(moved, key=lambda g: (g.policy, g.statement)))
-            found.append(replace(edge, source=source, granted_by=grants))
-        elif edge.source != source:
-            found.append(replace(edge, source=source))
-        else:
+        if edge.source == source and edge.target == target and grants is edge.granted_by:
             found.append(edge)
+        else:
+            found.append(EdgeSpec(source, target, edge.kind, edge.actions, edge.status, edge.conditions,
+                                  edge.deny_conditions, grants, edge.chained, edge.scope, edge.contested))
     return found
 
 
@@ -193,11 +251,13 @@ def _regranted(edges: list[EdgeSpec], source: str, mapping: dict[Place, Place]) 
 class SharedOutcomes:
     """`evaluate_pair` for resources, memoized on everything the outcome depends on (module docstring)."""
 
-    _memo: dict[tuple[object, ...], tuple[list[EdgeSpec], tuple[Place, ...]]] = field(default_factory=dict)
+    _memo: dict[tuple[object, ...], _Outcome] = field(default_factory=dict)
     _keys: dict[tuple[str, str | None, tuple[str, ...]], frozenset[str]] = field(default_factory=dict)
     _named: dict[str, frozenset[str] | None] = field(default_factory=dict)
     _identity: dict[str, tuple[object, ...]] = field(default_factory=dict)
     _context: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
+    _classes: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    _sides: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
 
@@ -214,20 +274,27 @@ class SharedOutcomes:
             return evaluate_pair(caller, target, groups)
         key, places = signed
         found = self._memo.get(key)
+        if found is not None and (found.portable or found.arn == target.arn):
+            self.hits += 1
+            mapping = {} if found.places == places else {a: b for a, b in zip(found.places, places) if a != b}
+            return _moved(found.edges, caller.node, target.node, mapping)
+        self.misses += 1
+        edges = evaluate_pair(caller, target, groups)
         if found is None:
-            self.misses += 1
-            edges = evaluate_pair(caller, target, groups)
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
-            self._memo[key] = (edges, places)
-            return edges
-        self.hits += 1
-        edges, origin = found
-        mapping = {} if origin == places else {a: b for a, b in zip(origin, places) if a != b}
-        return _regranted(edges, caller.node, mapping)
+            self._memo[key] = _Outcome(edges, places, target.arn, target.account,
+                                       _portable(edges, target.arn, target.account))
+        return edges
 
     def _signature(self, caller: Caller, target: Target, resource: Resource,
                    groups: list[ActionGroup]) -> tuple[tuple[object, ...], tuple[Place, ...]] | None:
+        """The memo key: the outcome's inputs, with the resource's ARN and account as stand-ins.
+
+        Two resources share a key when their policy texts are the same but for their own ARN and
+        account, and every statement of every policy of the request covers both or neither
+        (by the evaluator's matching); statements with policy variables in Resource keep the ARN.
+        """
         if caller.kind not in _SHARED_KINDS or not caller.in_dataset:
             return None
         named = self._named_on(target)
@@ -235,15 +302,39 @@ class SharedOutcomes:
             return None
         names = catalogue_masks(resource.type)[0]
         projection = project(caller, resource)
+        policies = self._policies(projection, caller, target)
         keys: set[str] = set()
-        for loaded in self._policies(projection, caller, target):
+        applies: list[tuple[int, ...] | None] = []
+        portable = True
+        for group in groups:
+            for loaded in policies:
+                matched = _applies(loaded.text, names, group.resource)
+                portable = portable and matched is not None
+                applies.append(matched)
+        for loaded in policies:
             keys |= self._keys_of(loaded, names)
+        arn, account = target.arn, target.account
         values, absent = self._context_of(caller)
-        context = tuple((key, values.get(key, _ABSENT if key in absent else None)) for key in sorted(keys))
-        shape = tuple((group.resource, group.mask, group.scope) for group in groups)
-        return ((target.node, caller.kind, caller.account == target.account, projection.texts,
-                 self._identity_of(caller), context, shape), projection.places)
+        side, side_absent = self._target_context(target)
+        context = tuple((key, values.get(key, _ABSENT if key in absent else None),
+                         side.get(key, _ABSENT if key in side_absent else None)) for key in sorted(keys))
+        shape = tuple((_normal(group.resource, arn, account), group.mask,
+                       None if group.scope is None else _normal(group.scope, arn, account)) for group in groups)
+        texts = tuple(_normal(text, arn, account) for text in projection.texts)
+        where = self._class_of(target, resource) if portable else (target.node,)
+        return ((where, caller.kind, caller.account == target.account, texts, self._identity_of(caller), context,
+                 shape, tuple(applies)), projection.places)
 
+    def _class_of(self, target: Target, resource: Resource) -> tuple[object, ...]:
+        """The resource side but for the resource's own ARN and account."""
+        found = self._classes.get(target.node)
+        if found is None:
+            arn, account = target.arn, target.account
+            policy = None if target.policy is None else _normal(target.policy.text, arn, account)
+            rcps = None if target.rcps is None else tuple(tuple((p.policy_id, p.text) for p in level)
+                                                          for level in target.rcps)
+            found = self._classes[target.node] = (resource.type, target.policy_kind, policy, rcps)
+        return found
     @staticmethod
     def _policies(projection: Projection, caller: Caller, target: Target) -> list[LoadedPolicy]:
         policies = list(projection.policies)
@@ -281,9 +372,17 @@ class SharedOutcomes:
             self._identity[caller.node] = found
         return found
 
+    def _target_context(self, target: Target) -> tuple[dict[str, object], frozenset[str]]:
+        found = self._sides.get(target.node)
+        if found is None:
+            values = {key.lower(): value for key, value in target.context.values.items()}
+            found = self._sides[target.node] = (values, target.context.known_absent)
+        return found
+
     def _context_of(self, caller: Caller) -> tuple[dict[str, object], frozenset[str]]:
         found = self._context.get(caller.node)
         if found is None:
             values = {key.lower(): value for key, value in caller.context.values.items()}
             found = self._context[caller.node] = (values, caller.context.known_absent)
         return found
+
