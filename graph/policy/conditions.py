@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum, StrEnum
 from typing import Any
@@ -174,6 +174,9 @@ class Clause:
     templates: tuple[Template, ...] | None
     """Set when a value holds a policy variable."""
     location: str
+    literal: frozenset[str] | None = field(default=None, compare=False, repr=False)
+    """For equality operators without variables: the normalized policy values (unescaped; lower-cased
+    for Bool, case-folded for IgnoreCase), so that a context value matches by set membership."""
 
     def residual(self) -> Condition:
         """This clause as a residual condition."""
@@ -214,6 +217,9 @@ class Clause:
         return self.negated
 
     def _present_result(self, context_values: tuple[str, ...], policy_values: tuple[str, ...]) -> bool:
+        literal = self.literal
+        if literal is not None and policy_values is self.values:
+            return self._literal_result(context_values, literal)
         matcher = _matcher(self.family, self.comparison)
 
         def positive(value: str) -> bool:
@@ -225,6 +231,34 @@ class Clause:
             return all(positive(v) != self.negated for v in context_values)
         hit = any(positive(v) for v in context_values)
         return not hit if self.negated else hit
+
+
+    def _literal_result(self, context_values: tuple[str, ...], literal: frozenset[str]) -> bool:
+        family = self.family
+        if family is Family.BOOL:
+            normalized = [value.lower() for value in context_values]
+        elif family is Family.STRING_IGNORE_CASE:
+            normalized = [value.casefold() for value in context_values]
+        else:
+            normalized = list(context_values)
+        negated = self.negated
+        if self.qualifier is SetQualifier.FOR_ANY_VALUE:
+            return any((value in literal) != negated for value in normalized)
+        if self.qualifier is SetQualifier.FOR_ALL_VALUES:
+            return all((value in literal) != negated for value in normalized)
+        hit = any(value in literal for value in normalized)
+        return not hit if negated else hit
+
+
+def _literal_values(family: Family, values: tuple[str, ...]) -> frozenset[str] | None:
+    """The set form of an equality clause's values (see `Clause.literal`), or None for other operators."""
+    if family is Family.STRING:
+        return frozenset(unescape(value) for value in values)
+    if family is Family.STRING_IGNORE_CASE:
+        return frozenset(unescape(value).casefold() for value in values)
+    if family is Family.BOOL:
+        return frozenset(value.lower() for value in values)
+    return None
 
 
 def _resolve(templates: tuple[Template, ...], context: RequestContext,
@@ -390,7 +424,8 @@ def parse_condition_block(block: Any, location: str, *, variables_enabled: bool)
                 for value in values:
                     _validate_value(family, value, key_where)
             clauses.append(Clause(operator, key, key.lower(), family, comparison, negated, qualifier, if_exists,
-                                  values, templates if has_variables else None, key_where))
+                                  values, templates if has_variables else None, key_where,
+                                  None if has_variables else _literal_values(family, values)))
     return tuple(clauses)
 
 

@@ -41,37 +41,74 @@ def _as_string(value: object) -> str:
     return str(value)
 
 
-class RequestContext:
-    """Condition-key values of one request, with the unknown/absent distinction."""
+_NOTHING = object()
 
-    __slots__ = ("_values", "_unknown", "_known_absent")
+
+class RequestContext:
+    """Condition-key values of one request, with the unknown/absent distinction.
+
+    A context built by `lazy` keeps the request's raw mapping and normalizes a key only when a
+    condition or a memo reads it (most requests read a few of their keys).
+    """
+
+    __slots__ = ("_values", "_raw", "_lowered", "_derived", "_derived_absent", "_known_absent", "three_valued")
 
     def __init__(self, values: Mapping[str, object], *, unknown: bool = False,
                  known_absent: frozenset[str] = frozenset()) -> None:
         self._values: dict[str, tuple[str, ...]] = {key.lower(): _as_strings(value) for key, value in values.items()}
-        self._unknown = unknown
+        self._raw: Mapping[str, object] | None = None
+        self._lowered: dict[str, object] | None = None
+        self._derived: Mapping[str, tuple[str, ...]] = {}
+        self._derived_absent: frozenset[str] = frozenset()
         self._known_absent = known_absent
+        self.three_valued = unknown
+        """Whether absent keys are unknown (three-valued mode)."""
 
     @classmethod
     def normalized(cls, values: dict[str, tuple[str, ...]], *, unknown: bool,
                    known_absent: frozenset[str]) -> RequestContext:
         """Wrap values whose keys are already lower-cased and values already tuples of strings."""
-        context = cls.__new__(cls)
-        context._values = values
-        context._unknown = unknown
-        context._known_absent = known_absent
-        return context
+        return cls.lazy({}, values, frozenset(), unknown=unknown, known_absent=known_absent, raw_is_empty=True)
 
-    @property
-    def three_valued(self) -> bool:
-        return self._unknown
+    @classmethod
+    def lazy(cls, raw: Mapping[str, object], derived: Mapping[str, tuple[str, ...]], derived_absent: frozenset[str],
+             *, unknown: bool, known_absent: frozenset[str], raw_is_empty: bool = False) -> RequestContext:
+        """A context over the request's own keys `raw` (any case, values not yet normalized), which
+        win over `derived` (lower-cased keys AWS derives from the request). In three-valued mode a
+        key of `derived_absent` or `known_absent` is absent, any other missing key unknown.
+        """
+        context = cls.__new__(cls)
+        context._values = dict(derived) if raw_is_empty else {}
+        context._raw = None if raw_is_empty or not raw else raw
+        context._lowered = None
+        context._derived = derived
+        context._derived_absent = derived_absent
+        context._known_absent = known_absent
+        context.three_valued = unknown
+        return context
 
     def get(self, key_lower: str) -> Lookup:
         """The key's values, or ABSENT / UNKNOWN."""
         found = self._values.get(key_lower)
         if found is not None:
             return found
-        if self._unknown and key_lower not in self._known_absent:
+        return self._miss(key_lower)
+
+    def _miss(self, key_lower: str) -> Lookup:
+        raw = self._raw
+        if raw is not None:
+            lowered = self._lowered
+            if lowered is None:
+                lowered = self._lowered = {key.lower(): value for key, value in raw.items()}
+            value = lowered.get(key_lower, _NOTHING)
+            if value is not _NOTHING:
+                normalized = (value,) if type(value) is str else _as_strings(value)
+                self._values[key_lower] = normalized
+                return normalized
+        derived = self._derived.get(key_lower)
+        if derived is not None:
+            return derived
+        if self.three_valued and key_lower not in self._known_absent and key_lower not in self._derived_absent:
             return UNKNOWN
         return ABSENT
 

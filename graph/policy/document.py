@@ -20,7 +20,7 @@ from graph.errors import PolicyError
 from graph.policy.conditions import Clause, parse_condition_block
 from graph.policy.principals import PrincipalSet, parse_principal_element
 from graph.policy.variables import Template, parse_template
-from graph.policy.wildcard import action_matches
+from graph.policy.wildcard import ResourceSet, action_matches, compile_resources
 
 VERSION_2012 = "2012-10-17"
 VERSION_2008 = "2008-10-17"
@@ -53,6 +53,8 @@ class Statement:
     not_principals: PrincipalSet | None
     conditions: tuple[Clause, ...]
     location: str
+    resource_set: ResourceSet | None = field(default=None, compare=False, repr=False)
+    """Resource/NotResource compiled for matching, when it holds no policy variable."""
 
     @property
     def is_allow(self) -> bool:
@@ -79,8 +81,6 @@ class Policy:
     referenced_keys: tuple[str, ...] = field(default=(), compare=False)
     """Lower-cased context keys the statements read (conditions and policy variables)."""
     _by_action: dict[str, tuple[Statement, ...]] = field(default_factory=dict, compare=False, repr=False)
-    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
-    """Per-policy memo of statement outcomes, owned by the evaluator (bounded there)."""
 
     @property
     def variables_enabled(self) -> bool:
@@ -162,8 +162,9 @@ def _statement(raw: Any, index: int, location: str, variables_enabled: bool) -> 
                       if "NotPrincipal" in raw else None)
     conditions = (parse_condition_block(raw["Condition"], f"{location}.Condition",
                                         variables_enabled=variables_enabled) if "Condition" in raw else ())
+    compiled = compile_resources(patterns) if patterns is not None and templates is None else None
     return Statement(index, None if sid is None else str(sid), Effect(effect), actions, not_actions, resources,
-                     not_resources, templates, principals, not_principals, conditions, location)
+                     not_resources, templates, principals, not_principals, conditions, location, compiled)
 
 
 def _decode_text(text: str, location: str) -> Any:

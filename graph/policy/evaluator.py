@@ -29,8 +29,8 @@ from graph.errors import RequestError
 from graph.policy import logic
 from graph.policy.actions import service_supports_rcps
 from graph.policy.conditions import Tri, evaluate_clauses, first_false_clause
-from graph.policy.context import RequestContext, normalize_values
-from graph.policy.document import Policy, Statement
+from graph.policy.context import RequestContext
+from graph.policy.document import Effect, Policy, Statement
 from graph.policy.principals import Caller, CallerKind, Match, parse_caller
 from graph.policy.resources_match import statement_resource_outcome
 from graph.policy.results import Condition, Decision, PolicyType, StatementRef
@@ -146,22 +146,16 @@ def build_context(request: Request, caller: Caller, resource_account: str | None
     `aws:PrincipalArn` of a role session is the role's ARN; `aws:username` exists for IAM users
     only; `aws:userid` is the account id for the root user and `account:name` for a federated
     user (a user's or role's unique id is only known when given). Keys given in the request's
-    context win.
+    context win. In three-valued mode the derived keys that do not exist for this caller are
+    known-absent, not unknown. Keys are normalized only when read.
     """
-    values = dict(_derived_context(caller, resource_account))
-    for key, value in request.context.items():
-        values[key.lower()] = (value,) if isinstance(value, str) else normalize_values(value)
-    known_absent = request.known_absent
-    if request.unknown_context:
-        missing = {key for key in _DERIVED_KEYS if key not in values}
-        if caller.kind in (CallerKind.USER, CallerKind.ROLE, CallerKind.ROLE_SESSION):
-            missing.discard("aws:userid")  # exists, but its unique id is not known from the ARN
-        known_absent = known_absent | frozenset(missing)
-    return RequestContext.normalized(values, unknown=request.unknown_context, known_absent=known_absent)
+    derived, derived_absent = _derived_context(caller, resource_account)
+    return RequestContext.lazy(request.context, derived, derived_absent, unknown=request.unknown_context,
+                               known_absent=request.known_absent)
 
 
 @lru_cache(maxsize=65536)
-def _derived_context(caller: Caller, resource_account: str | None) -> dict[str, tuple[str, ...]]:
+def _derived_context(caller: Caller, resource_account: str | None) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
     derived: dict[str, tuple[str, ...]] = {}
     if caller.principal_arn is not None:
         derived["aws:principalarn"] = (caller.principal_arn,)
@@ -185,11 +179,14 @@ def _derived_context(caller: Caller, resource_account: str | None) -> dict[str, 
         derived["aws:principalservicename"] = (caller.text,)
     elif caller.kind in _IDENTITY_KINDS:
         derived["aws:principalisawsservice"] = ("false",)
-    return derived
+    absent = {key for key in _DERIVED_KEYS if key not in derived}
+    if caller.kind in (CallerKind.USER, CallerKind.ROLE, CallerKind.ROLE_SESSION):
+        absent.discard("aws:userid")  # exists, but its unique id is not known from the ARN
+    return derived, frozenset(absent)
 
 
 _MEMO_LIMIT = 8192
-"""Entries kept per policy before its memo is cleared (bounds memory on large graphs)."""
+"""Entries kept per policy group before its memo is cleared (bounds memory on large graphs)."""
 
 _Outcome = tuple[tuple[StatementRef, ...], tuple[tuple[tuple[Condition, ...], StatementRef], ...],
                  tuple[tuple[Match, tuple[Condition, ...], StatementRef], ...]]
@@ -237,8 +234,10 @@ class _Evaluation:
         plain: list[logic.Formula] = []
         for offset, policy in enumerate(policies):
             denies, maybe_denies, allows = self._policy_outcome(policy, policy_type, first_index + offset, level)
-            self.collected.certain_denies.extend(denies)
-            self.collected.maybe_denies.extend(maybe_denies)
+            if denies:
+                self.collected.certain_denies.extend(denies)
+            if maybe_denies:
+                self.collected.maybe_denies.extend(maybe_denies)
             for match, residual, ref in allows:
                 formula = logic.term(residual, ref)
                 if by_principal:
@@ -250,73 +249,66 @@ class _Evaluation:
         return logic.any_of(*plain)
 
     def _policy_outcome(self, policy: Policy, policy_type: PolicyType, index: int, level: int | None) -> _Outcome:
-        """The statements of one policy that deny, may deny, or allow (memoized on the policy).
-
-        The memo key holds everything a statement's outcome depends on: the action, the resource,
-        the caller (for resource policies and RCPs) and the values of the context keys the policy
-        reads, so a hit is exactly the outcome a fresh check would give.
-        """
-        key: tuple[Any, ...] | None = None
-        if self.trace is None:
-            context = self.context
-            by_caller = policy_type in (PolicyType.RESOURCE, PolicyType.RCP)
-            key = (policy_type, index, level, self.action_lower, self.resource,
-                   (self.caller.text, self.unique_id, self.has_boundary) if by_caller else None,
-                   context.three_valued, tuple([context.get(name) for name in policy.referenced_keys]))
-            found: _Outcome | None = policy.memo.get(key)
-            if found is not None:
-                return found
+        """The statements of one policy that deny, may deny, or allow."""
         denies: list[StatementRef] = []
         maybe_denies: list[tuple[tuple[Condition, ...], StatementRef]] = []
         allows: list[tuple[Match, tuple[Condition, ...], StatementRef]] = []
-        statements = policy.statements if self.trace is not None else policy.statements_for_action(self.action)
+        tracing = self.trace is not None
+        statements = policy.statements if tracing else policy.statements_for_action(self.action_lower)
         for statement in statements:
             ref = StatementRef(policy_type.value, index, statement.index, statement.sid, statement.effect.value,
-                               policy.policy_id, level)
-            outcome, residual, match = self._check(statement, ref, policy_type)
+                               policy.policy_id, level) if tracing else None
+            outcome, residual, match = self.check(statement, ref, policy_type)
             if outcome is Tri.FALSE:
                 continue
+            if ref is None:
+                ref = StatementRef(policy_type.value, index, statement.index, statement.sid, statement.effect.value,
+                                   policy.policy_id, level)
             if statement.is_allow:
                 allows.append((match, residual, ref))
             elif outcome is Tri.TRUE:
                 denies.append(ref)
             else:
                 maybe_denies.append((residual, ref))
-        result: _Outcome = (tuple(denies), tuple(maybe_denies), tuple(allows))
-        if key is not None:
-            if len(policy.memo) >= _MEMO_LIMIT:
-                policy.memo.clear()
-            policy.memo[key] = result
-        return result
+        return tuple(denies), tuple(maybe_denies), tuple(allows)
 
-    def _check(self, statement: Statement, ref: StatementRef,
+    def check(self, statement: Statement, ref: StatementRef | None,
                policy_type: PolicyType) -> tuple[Tri, tuple[Condition, ...], Match]:
-        if self.trace is not None and not statement.matches_action(self.action):
+        """The statement's outcome; `ref` is given (and the outcome recorded) only when tracing."""
+        if ref is not None and not statement.matches_action(self.action):
             self._record(ref, Reason.ACTION)
             return Tri.FALSE, (), Match.NONE
         resource_outcome, resource_residual = statement_resource_outcome(statement, self.resource, self.context)
         if resource_outcome is Tri.FALSE:
-            self._record(ref, Reason.RESOURCE)
+            if ref is not None:
+                self._record(ref, Reason.RESOURCE)
             return Tri.FALSE, (), Match.NONE
         match = Match.DIRECT
-        if policy_type in (PolicyType.RESOURCE, PolicyType.RCP):
+        if policy_type is PolicyType.RESOURCE or policy_type is PolicyType.RCP:
             match = self._principal_match(statement, policy_type)
             if match is Match.NONE:
-                reason = Reason.NOT_PRINCIPAL if statement.not_principals is not None else Reason.PRINCIPAL
-                self._record(ref, reason)
+                if ref is not None:
+                    reason = Reason.NOT_PRINCIPAL if statement.not_principals is not None else Reason.PRINCIPAL
+                    self._record(ref, reason)
                 return Tri.FALSE, (), Match.NONE
-        outcome, residual = evaluate_clauses(statement.conditions, self.context)
-        if outcome is Tri.FALSE:
-            if self.trace is not None:
-                clause = first_false_clause(statement.conditions, self.context)
-                detail = "" if clause is None else f"{clause.operator} {clause.key} {list(clause.values)}"
-                self._record(ref, Reason.CONDITION, detail)
-            return Tri.FALSE, (), Match.NONE
-        residual = resource_residual + residual
+        if statement.conditions:
+            outcome, residual = evaluate_clauses(statement.conditions, self.context)
+            if outcome is Tri.FALSE:
+                if ref is not None:
+                    clause = first_false_clause(statement.conditions, self.context)
+                    detail = "" if clause is None else f"{clause.operator} {clause.key} {list(clause.values)}"
+                    self._record(ref, Reason.CONDITION, detail)
+                return Tri.FALSE, (), Match.NONE
+            if resource_residual:
+                residual = resource_residual + residual
+        else:
+            residual = resource_residual
         if residual:
-            self._record(ref, Reason.MAY_APPLY, "; ".join(condition.describe() for condition in residual), match)
+            if ref is not None:
+                self._record(ref, Reason.MAY_APPLY, "; ".join(condition.describe() for condition in residual), match)
             return Tri.UNKNOWN, residual, match
-        self._record(ref, Reason.APPLIES, "", match)
+        if ref is not None:
+            self._record(ref, Reason.APPLIES, "", match)
         return Tri.TRUE, (), match
 
     def principal_match(self, statement: Statement, policy_type: PolicyType) -> Match:
@@ -345,48 +337,6 @@ class _Evaluation:
         return logic.all_of(*formulas)
 
 
-class _Unit:
-    """Memo of one group of policies (e.g. a principal's identity policies, an account's SCP chain)."""
-
-    __slots__ = ("levels", "by_action", "outcomes")
-
-    def __init__(self, levels: tuple[tuple[Policy, ...], ...]) -> None:
-        self.levels = levels
-        self.by_action: dict[str, tuple[tuple[str, ...], bool, tuple[Statement, ...]]] = {}
-        self.outcomes: dict[tuple[Any, ...], tuple[tuple[StatementRef, ...], tuple[Any, ...], Any]] = {}
-
-    def reads(self, action_lower: str) -> tuple[tuple[str, ...], bool, tuple[Statement, ...]]:
-        """The context keys that the statements covering an action read, whether one reads the resource,
-        and those statements.
-
-        Only the statements whose Action/NotAction covers the action are examined (`_policy_outcome`),
-        so the others cannot change the outcome; a statement whose Resource is exactly `"*"` matches
-        every resource.
-        """
-        found = self.by_action.get(action_lower)
-        if found is None:
-            statements = [statement for policies in self.levels for policy in policies
-                          for statement in policy.statements_for_action(action_lower)]
-            keys: set[str] = set()
-            for statement in statements:
-                for clause in statement.conditions:
-                    keys.add(clause.key_lower)
-                    for template in clause.templates or ():
-                        keys.update(variable.key.lower() for variable in template.variables)
-                for template in statement.resource_templates or ():
-                    keys.update(variable.key.lower() for variable in template.variables)
-            reads_resource = any(statement.resources != ("*",) or statement.resource_templates
-                                 for statement in statements)
-            found = (tuple(sorted(keys)), reads_resource, tuple(statements))
-            if len(self.by_action) < 4096:
-                self.by_action[action_lower] = found
-        return found
-
-
-_UNITS: dict[tuple[Any, ...], _Unit] = {}
-_UNIT_LIMIT = 4096
-
-
 class _Mode(StrEnum):
     FLAT = "flat"
     """OR of the Allows of one list of policies."""
@@ -396,9 +346,138 @@ class _Mode(StrEnum):
     """Resource policy: Allows split by how they name the caller."""
 
 
-def _unit(evaluation: _Evaluation, policy_type: PolicyType, levels: tuple[tuple[Policy, ...], ...],
-          mode: _Mode) -> Any:
-    """Evaluate a group of policies, memoized on everything the outcome depends on.
+_MODES = {PolicyType.IDENTITY: _Mode.FLAT, PolicyType.BOUNDARY: _Mode.FLAT, PolicyType.SESSION: _Mode.FLAT,
+          PolicyType.SCP: _Mode.LEVELS, PolicyType.RCP: _Mode.LEVELS, PolicyType.RESOURCE: _Mode.BY_PRINCIPAL}
+
+
+class _Plan:
+    """What one group of policies needs to decide one action: the statements whose Action/NotAction
+    covers it (each with its `StatementRef` and level), the context keys they read, and whether
+    one reads the resource. A statement whose Resource is exactly `"*"` matches every resource."""
+
+    __slots__ = ("keys", "reads_resource", "statements", "entries", "level_count")
+
+    def __init__(self, levels: tuple[tuple[Policy, ...], ...], policy_type: PolicyType, action_lower: str) -> None:
+        in_levels = _MODES[policy_type] is _Mode.LEVELS
+        entries: list[tuple[Statement, StatementRef, int, logic.Formula]] = []
+        index = 0
+        for level, policies in enumerate(levels):
+            for policy in policies:
+                for statement in policy.statements_for_action(action_lower):
+                    ref = StatementRef(policy_type.value, index, statement.index, statement.sid,
+                                       statement.effect.value, policy.policy_id, level if in_levels else None)
+                    entries.append((statement, ref, level, logic.term((), ref)))
+                index += 1
+        keys: set[str] = set()
+        for statement, _, _, _ in entries:
+            for clause in statement.conditions:
+                keys.add(clause.key_lower)
+                for template in clause.templates or ():
+                    keys.update(variable.key.lower() for variable in template.variables)
+            for template in statement.resource_templates or ():
+                keys.update(variable.key.lower() for variable in template.variables)
+        self.keys = tuple(sorted(keys))
+        self.statements = tuple(entry[0] for entry in entries)
+        self.reads_resource = any(statement.resources != ("*",) or statement.resource_templates
+                                  for statement in self.statements)
+        self.entries = tuple(entries)
+        self.level_count = len(levels)
+
+
+class _Unit:
+    """Memo of one group of policies (e.g. a principal's identity policies, an account's SCP chain)."""
+
+    __slots__ = ("levels", "policy_type", "mode", "by_caller", "plans", "outcomes")
+
+    def __init__(self, levels: tuple[tuple[Policy, ...], ...], policy_type: PolicyType) -> None:
+        self.levels = levels
+        self.policy_type = policy_type
+        self.mode = _MODES[policy_type]
+        self.by_caller = policy_type is PolicyType.RESOURCE or policy_type is PolicyType.RCP
+        self.plans: dict[str, _Plan] = {}
+        self.outcomes: dict[tuple[Any, ...], tuple[tuple[StatementRef, ...], tuple[Any, ...], Any]] = {}
+
+    def plan(self, action_lower: str) -> _Plan:
+        """The plan of an action (built once per action)."""
+        found = self.plans.get(action_lower)
+        if found is None:
+            found = _Plan(self.levels, self.policy_type, action_lower)
+            if len(self.plans) < 4096:
+                self.plans[action_lower] = found
+        return found
+
+    def compute(self, evaluation: _Evaluation, plan: _Plan) -> Any:
+        """The group's Allow formula(s) for this request; Denies found are added to the evaluation."""
+        policy_type = self.policy_type
+        check = evaluation.check
+        collected = evaluation.collected
+        mode = self.mode
+        allows: list[logic.Formula] = []
+        per_level: list[list[logic.Formula]] = [[] for _ in range(plan.level_count)] if mode is _Mode.LEVELS else []
+        split: dict[Match, list[logic.Formula]] = {}
+        for statement, ref, level, certain in plan.entries:
+            outcome, residual, match = check(statement, None, policy_type)
+            if outcome is Tri.FALSE:
+                continue
+            if statement.effect is Effect.ALLOW:
+                formula = certain if outcome is Tri.TRUE else logic.term(residual, ref)
+                if mode is _Mode.FLAT:
+                    allows.append(formula)
+                elif mode is _Mode.LEVELS:
+                    per_level[level].append(formula)
+                else:
+                    split.setdefault(match, []).append(formula)
+            elif outcome is Tri.TRUE:
+                collected.certain_denies.append(ref)
+            else:
+                collected.maybe_denies.append((residual, ref))
+        if mode is _Mode.FLAT:
+            return logic.any_of(*allows)
+        if mode is _Mode.LEVELS:
+            return logic.all_of(*[logic.any_of(*formulas) for formulas in per_level])
+        return {match: logic.any_of(*formulas) for match, formulas in split.items()}
+
+
+_UNITS: dict[tuple[Any, ...], _Unit] = {}
+"""Units by (policy type, policies): equal groups share one memo."""
+_UNITS_BY_ID: dict[tuple[int, PolicyType], tuple[object, _Unit]] = {}
+"""Units by the identity of the request's group object (the graph reuses one tuple per caller),
+which avoids hashing every policy of the group. The entry keeps the object alive, so its id is
+not reused while the entry exists."""
+_UNIT_LIMIT = 4096
+
+_NO_ALLOW: dict[_Mode, Any] = {_Mode.FLAT: logic.FALSE, _Mode.LEVELS: logic.FALSE, _Mode.BY_PRINCIPAL: {}}
+
+
+def _levels_of(group: Any, policy_type: PolicyType) -> tuple[tuple[Policy, ...], ...]:
+    if isinstance(group, Policy):
+        return ((group,),)
+    if _MODES[policy_type] is _Mode.LEVELS:
+        return tuple(group)
+    return (tuple(group),)
+
+
+def _find_unit(group: Any, policy_type: PolicyType) -> _Unit:
+    by_id = (id(group), policy_type)
+    entry = _UNITS_BY_ID.get(by_id)
+    if entry is not None and entry[0] is group:
+        return entry[1]
+    levels = _levels_of(group, policy_type)
+    unit_key = (policy_type, levels)
+    unit = _UNITS.get(unit_key)
+    if unit is None:
+        if len(_UNITS) >= _UNIT_LIMIT:
+            _UNITS.clear()
+        unit = _UNITS[unit_key] = _Unit(levels, policy_type)
+    if len(_UNITS_BY_ID) >= _UNIT_LIMIT:
+        _UNITS_BY_ID.clear()
+    _UNITS_BY_ID[by_id] = (group, unit)
+    return unit
+
+
+def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> Any:
+    """Evaluate a group of policies (a Policy, a tuple of them, or SCP/RCP levels), memoized on
+    everything the outcome depends on.
 
     The key holds the action, the resource (unless every statement covering the action has
     `Resource: "*"`), how each of those statements' Principal names the caller (resource policies
@@ -406,25 +485,30 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, levels: tuple[tuple[
     returns exactly what a fresh evaluation would. Denies found are added to the evaluation.
     """
     if evaluation.trace is not None:
-        return _compute_unit(evaluation, policy_type, levels, mode)
-    unit_key = (policy_type, mode, levels)
-    unit = _UNITS.get(unit_key)
-    if unit is None:
-        if len(_UNITS) >= _UNIT_LIMIT:
-            _UNITS.clear()
-        unit = _UNITS[unit_key] = _Unit(levels)
+        levels = _levels_of(group, policy_type)
+        if _MODES[policy_type] is _Mode.LEVELS:
+            return evaluation.levels(levels, policy_type)
+        return evaluation.allows(levels[0], policy_type, by_principal=policy_type is PolicyType.RESOURCE)
+    unit = _find_unit(group, policy_type)
+    plan = unit.plan(evaluation.action_lower)
+    statements = plan.statements
+    if not statements:
+        return _NO_ALLOW[unit.mode]  # no statement covers the action: no Allow, no Deny
     context = evaluation.context
-    by_caller = policy_type in (PolicyType.RESOURCE, PolicyType.RCP)
-    keys, reads_resource, statements = unit.reads(evaluation.action_lower)
-    # The caller only reaches the outcome through how each statement's Principal names it.
-    naming = tuple([evaluation.principal_match(statement, policy_type) for statement in statements]) if by_caller else None
-    key = (evaluation.action_lower, evaluation.resource if reads_resource else None, naming,
-           context.three_valued, tuple([context.get(name) for name in keys]))
+    if unit.by_caller:
+        # The caller only reaches the outcome through how each statement's Principal names it.
+        principal_match = evaluation.principal_match
+        naming: tuple[Match, ...] | None = tuple([principal_match(statement, policy_type) for statement in statements])
+    else:
+        naming = None
+    keys = plan.keys
+    key = (evaluation.action_lower, evaluation.resource if plan.reads_resource else None, naming,
+           context.three_valued, tuple([context.get(name) for name in keys]) if keys else ())
     found = unit.outcomes.get(key)
     collected = evaluation.collected
     if found is None:
         denies_before, maybe_before = len(collected.certain_denies), len(collected.maybe_denies)
-        value = _compute_unit(evaluation, policy_type, levels, mode)
+        value = unit.compute(evaluation, plan)
         found = (tuple(collected.certain_denies[denies_before:]), tuple(collected.maybe_denies[maybe_before:]), value)
         if len(unit.outcomes) >= _MEMO_LIMIT:
             unit.outcomes.clear()
@@ -436,18 +520,6 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, levels: tuple[tuple[
     if maybe_denies:
         collected.maybe_denies.extend(maybe_denies)
     return value
-
-
-def _compute_unit(evaluation: _Evaluation, policy_type: PolicyType, levels: tuple[tuple[Policy, ...], ...],
-                  mode: _Mode) -> Any:
-    if mode is _Mode.LEVELS:
-        return evaluation.levels(levels, policy_type)
-    return evaluation.allows(levels[0], policy_type, by_principal=mode is _Mode.BY_PRINCIPAL)
-
-
-def _flat(evaluation: _Evaluation, policies: tuple[Policy, ...], policy_type: PolicyType) -> logic.Formula:
-    formula: logic.Formula = _unit(evaluation, policy_type, (policies,), _Mode.FLAT)
-    return formula
 
 
 def _parse_request_caller(request: Request) -> Caller:
@@ -472,44 +544,46 @@ def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Resu
     resource_account = request.resource_account or resource_account_of(request.resource)
     context = build_context(request, caller, resource_account)
     evaluation = _Evaluation(request, caller, context, trace)
-    has_identity = caller.kind in _IDENTITY_KINDS
+    kind = caller.kind
+    has_identity = kind in _IDENTITY_KINDS
 
     scp_ok = logic.TRUE
     if request.scps is not None and has_identity and not caller.is_service_linked_role:
-        scp_ok = _unit(evaluation, PolicyType.SCP, request.scps, _Mode.LEVELS)
+        scp_ok = _unit(evaluation, PolicyType.SCP, request.scps)
     rcp_ok = logic.TRUE
     if request.rcps is not None and service_supports_rcps(request.action):
-        rcp_ok = _unit(evaluation, PolicyType.RCP, request.rcps, _Mode.LEVELS)
+        rcp_ok = _unit(evaluation, PolicyType.RCP, request.rcps)
 
     rbp: dict[Match, logic.Formula] = {}
     session_direct = logic.FALSE
     if request.resource_policy is not None:
-        rbp = _unit(evaluation, PolicyType.RESOURCE, ((request.resource_policy,),), _Mode.BY_PRINCIPAL)
-        if caller.kind in (CallerKind.ROLE_SESSION, CallerKind.FEDERATED_USER) and Match.DIRECT in rbp:
+        rbp = _unit(evaluation, PolicyType.RESOURCE, request.resource_policy)
+        if (kind is CallerKind.ROLE_SESSION or kind is CallerKind.FEDERATED_USER) and Match.DIRECT in rbp:
             session_direct = _session_arn_terms(rbp[Match.DIRECT], request.resource_policy, caller)
     if has_identity:
-        identity = _flat(evaluation, request.identity_policies, PolicyType.IDENTITY)
-        if caller.kind is CallerKind.ROOT:
+        identity = _unit(evaluation, PolicyType.IDENTITY, request.identity_policies)
+        if kind is CallerKind.ROOT:
             identity = logic.TRUE  # the root user has every permission in its own account
         boundary = (logic.TRUE if request.permission_boundary is None
-                    else _flat(evaluation, (request.permission_boundary,), PolicyType.BOUNDARY))
+                    else _unit(evaluation, PolicyType.BOUNDARY, request.permission_boundary))
         if request.session_policies:
-            session = _flat(evaluation, request.session_policies, PolicyType.SESSION)
+            session = _unit(evaluation, PolicyType.SESSION, request.session_policies)
         else:
-            session = logic.FALSE if caller.kind is CallerKind.FEDERATED_USER else logic.TRUE
+            session = logic.FALSE if kind is CallerKind.FEDERATED_USER else logic.TRUE
     else:
         identity = boundary = session = logic.FALSE
 
-    kind = _KINDS.get(request.resource_policy_kind) or ResourcePolicyKind(request.resource_policy_kind)
+    policy_kind = _KINDS.get(request.resource_policy_kind) or ResourcePolicyKind(request.resource_policy_kind)
     same_account = resource_account is None or caller.account == resource_account
-    allow = _combine(kind, has_identity, same_account, rbp, identity, boundary, session, scp_ok, rcp_ok)
+    allow = _combine(policy_kind, has_identity, same_account, rbp, identity, boundary, session, scp_ok, rcp_ok)
     contested = False
     if session_direct and same_account:
         # The contested reading (iam-simulate): a session-ARN grant is limited like a role-ARN grant.
         without = dict(rbp)
         without[Match.DIRECT] = _without(rbp[Match.DIRECT], session_direct)
         without[Match.ROLE_ARN] = logic.any_of(rbp.get(Match.ROLE_ARN, logic.FALSE), session_direct)
-        alternative = _combine(kind, has_identity, same_account, without, identity, boundary, session, scp_ok, rcp_ok)
+        alternative = _combine(policy_kind, has_identity, same_account, without, identity, boundary, session,
+                               scp_ok, rcp_ok)
         contested = (bool(alternative), logic.is_certain(alternative)) != (bool(allow), logic.is_certain(allow))
     return _result(evaluation.collected, allow, contested)
 

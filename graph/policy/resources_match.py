@@ -46,6 +46,9 @@ def statement_resource_outcome(statement: Statement, resource: str,
     if patterns is None:
         return Tri.TRUE, ()
     negated = statement.resources is None
+    compiled = statement.resource_set
+    if compiled is not None:
+        return (Tri.TRUE if compiled.matches(resource) != negated else Tri.FALSE), ()
     if statement.resource_templates is None:
         hit = any(resource_matches(pattern, resource) for pattern in patterns)
         return (Tri.TRUE if hit != negated else Tri.FALSE), ()

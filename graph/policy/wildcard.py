@@ -143,3 +143,54 @@ def resource_matches(pattern: str, arn: str) -> bool:
         if not glob.matches(part):
             return False
     return True
+
+
+_ESCAPES = (LITERAL_STAR, LITERAL_QUESTION)
+
+
+class ResourceSet:
+    """The Resource/NotResource patterns of one statement, compiled for repeated matching.
+
+    Literal patterns become a set (one hash lookup); patterns whose only wildcard is a trailing
+    `*` become one `str.startswith` over a tuple of prefixes (a trailing star is in the last
+    segment, and the literal segments before it fix the ARN's first segments exactly); the rest
+    go through `resource_matches`. The answer is the same as `any(resource_matches(p, arn))`.
+    """
+
+    __slots__ = ("everything", "exact", "prefixes", "general")
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.everything = "*" in patterns
+        exact: set[str] = set()
+        prefixes: list[str] = []
+        general: list[str] = []
+        for pattern in patterns:
+            star = pattern.find("*")
+            if "?" in pattern or any(escape in pattern for escape in _ESCAPES):
+                general.append(pattern)
+            elif star < 0:
+                exact.add(pattern)
+            elif star == len(pattern) - 1:
+                prefixes.append(pattern[:-1])
+            else:
+                general.append(pattern)
+        self.exact = frozenset(exact)
+        self.prefixes = tuple(prefixes)
+        self.general = tuple(general)
+
+    def matches(self, arn: str) -> bool:
+        """Whether some pattern covers `arn`."""
+        if self.everything or arn in self.exact:
+            return True
+        if self.prefixes and arn.startswith(self.prefixes):
+            return True
+        for pattern in self.general:
+            if resource_matches(pattern, arn):
+                return True
+        return False
+
+
+@lru_cache(maxsize=65536)
+def compile_resources(patterns: tuple[str, ...]) -> ResourceSet:
+    """The compiled form of a statement's plain (variable-free) resource patterns (cached)."""
+    return ResourceSet(patterns)
