@@ -76,6 +76,13 @@ def cli(ctx: click.Context, snapshot_path: str | None, debug: bool) -> None:
         run_explorer(snapshot_path)
 
 
+def _visible(text: str) -> str:
+    """An error message quoting snapshot or argument text, with its escape sequences made harmless (one line)."""
+    from tui.literal import visible
+
+    return visible(text).replace("\n", "\\n")
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: runs the command and maps every failure to one line on stderr and an exit code."""
     args = sys.argv[1:] if argv is None else argv
@@ -89,14 +96,14 @@ def main(argv: list[str] | None = None) -> Any:
     except click.ClickException as error:
         if debug:
             raise
-        click.echo(f"xpath-tui: error: {error.format_message()}", err=True)
+        click.echo(f"xpath-tui: error: {_visible(error.format_message())}", err=True)
         sys.exit(ExitCode.BAD_INPUT)
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
     except XPathError as error:
         if debug:
             raise
-        click.echo(f"xpath-tui: error: {error}", err=True)
+        click.echo(f"xpath-tui: error: {_visible(str(error))}", err=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("xpath-tui: interrupted", err=True)
@@ -106,7 +113,8 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as error:  # a bug: still one line unless --debug
         if debug:
             raise
-        click.echo(f"xpath-tui: internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)",
+        click.echo(f"xpath-tui: internal error: {type(error).__name__}: {_visible(str(error))} "
+                   "(rerun with --debug for the traceback)",
                    err=True)
         sys.exit(ExitCode.BAD_INPUT)
     sys.exit(returned if isinstance(returned, int) else ExitCode.OK)

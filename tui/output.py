@@ -87,9 +87,9 @@ def print_warnings(warnings: tuple[str, ...], notes: tuple[str, ...] = ()) -> No
     """Warning and note lines under a table."""
     console = _console()
     for note in notes:
-        console.print(Text(f"note: {note}", style="dim"))
+        console.print(literal(f"note: {note}", style="dim"))
     for warning in warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        console.print(literal(f"warning: {warning}", style="yellow"))
 
 
 def print_who_can(result: WhoCanResult) -> None:

@@ -26,9 +26,9 @@ _GATES = ("new-external", "new-finding", "new-path")
 
 def _row(table: Table, *cells: str) -> None:
     """A row of literal text: ARNs, conditions and paths hold `[...]`, which rich would read as markup."""
-    from rich.text import Text
+    from tui.literal import literal
 
-    table.add_row(*(Text(cell) for cell in cells))
+    table.add_row(*(literal(cell) for cell in cells))
 
 
 def _print(diff: SnapshotDiff, console: Console) -> None:

@@ -60,7 +60,8 @@ def _console() -> Console:
 
 def _print_findings(report: FindingsReport, console: Console) -> None:
     from rich.table import Table
-    from rich.text import Text
+
+    from tui.literal import literal as Text  # snapshot text, shown literally (no markup, no escape sequences)
 
     if not report.findings:
         console.print("No findings.")
@@ -78,7 +79,8 @@ def _print_findings(report: FindingsReport, console: Console) -> None:
 
 def _print_external(external: ExternalAccessReport, console: Console, listed: bool) -> None:
     from rich.table import Table
-    from rich.text import Text
+
+    from tui.literal import literal as Text  # snapshot text, shown literally (no markup, no escape sequences)
 
     targets = external.targets()
     console.print(Text(f"External access: {len(targets)} role(s) and resource(s) reachable from outside the "

@@ -26,6 +26,7 @@ def validate(ctx: click.Context, path: str, as_json: bool) -> None:
     """Check the snapshot PATH (.json or .json.gz) against format v1; list every problem with its location."""
     from graph.errors import SnapshotError
     from graph.snapshot import Problem, parse_snapshot, read_document, validate_snapshot
+    from tui.literal import visible
 
     raw: Any = None
     try:
@@ -44,7 +45,7 @@ def validate(ctx: click.Context, path: str, as_json: bool) -> None:
         click.echo(f"valid: {counts} ({summary['source']} snapshot collected {summary['collected_at']})")
     else:
         for problem in problems:
-            click.echo(f"{problem.location}: {problem.message}")
+            click.echo(visible(f"{problem.location}: {problem.message}"))
         click.echo(f"xpath-tui: error: {path}: invalid snapshot "
                    f"({len(problems)} problem{'s' if len(problems) != 1 else ''})", err=True)
     if problems:
