@@ -446,9 +446,6 @@ which avoids hashing every policy of the group. The entry keeps the object alive
 not reused while the entry exists."""
 _UNIT_LIMIT = 4096
 
-_NO_ALLOW: dict[_Mode, Any] = {_Mode.FLAT: logic.FALSE, _Mode.LEVELS: logic.FALSE, _Mode.BY_PRINCIPAL: {}}
-
-
 def _levels_of(group: Any, policy_type: PolicyType) -> tuple[tuple[Policy, ...], ...]:
     if isinstance(group, Policy):
         return ((group,),)
@@ -475,25 +472,41 @@ def _find_unit(group: Any, policy_type: PolicyType) -> _Unit:
     return unit
 
 
-def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> Any:
+_Found = tuple[tuple[StatementRef, ...], tuple[tuple[tuple[Condition, ...], StatementRef], ...], Any]
+"""A group's outcome: its certain Denies, its possible Denies, and its Allow formula(s)."""
+
+_NOTHING_FLAT: _Found = ((), (), logic.FALSE)
+_NOTHING_BY_PRINCIPAL: _Found = ((), (), {})
+_NOT_APPLIED: _Found = ((), (), logic.TRUE)
+_NOTHING: dict[_Mode, _Found] = {_Mode.FLAT: _NOTHING_FLAT, _Mode.LEVELS: _NOTHING_FLAT,
+                                 _Mode.BY_PRINCIPAL: _NOTHING_BY_PRINCIPAL}
+
+
+def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Found:
     """Evaluate a group of policies (a Policy, a tuple of them, or SCP/RCP levels), memoized on
     everything the outcome depends on.
 
     The key holds the action, the resource (unless every statement covering the action has
     `Resource: "*"`), how each of those statements' Principal names the caller (resource policies
     and RCPs) and the values of every context key those statements read, so a hit
-    returns exactly what a fresh evaluation would. Denies found are added to the evaluation.
+    returns exactly what a fresh evaluation would. A hit returns the very object stored, which
+    lets `evaluate` memoize the combination on the identity of its parts.
     """
     if evaluation.trace is not None:
+        collected = evaluation.collected
+        denies_before, maybe_before = len(collected.certain_denies), len(collected.maybe_denies)
         levels = _levels_of(group, policy_type)
         if _MODES[policy_type] is _Mode.LEVELS:
-            return evaluation.levels(levels, policy_type)
-        return evaluation.allows(levels[0], policy_type, by_principal=policy_type is PolicyType.RESOURCE)
+            value: Any = evaluation.levels(levels, policy_type)
+        else:
+            value = evaluation.allows(levels[0], policy_type, by_principal=policy_type is PolicyType.RESOURCE)
+        return (tuple(collected.certain_denies[denies_before:]), tuple(collected.maybe_denies[maybe_before:]),
+                value)
     unit = _find_unit(group, policy_type)
     plan = unit.plan(evaluation.action_lower)
     statements = plan.statements
     if not statements:
-        return _NO_ALLOW[unit.mode]  # no statement covers the action: no Allow, no Deny
+        return _NOTHING[unit.mode]  # no statement covers the action: no Allow, no Deny
     context = evaluation.context
     if unit.by_caller:
         # The caller only reaches the outcome through how each statement's Principal names it.
@@ -505,21 +518,16 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> Any:
     key = (evaluation.action_lower, evaluation.resource if plan.reads_resource else None, naming,
            context.three_valued, tuple([context.get(name) for name in keys]) if keys else ())
     found = unit.outcomes.get(key)
-    collected = evaluation.collected
     if found is None:
+        collected = evaluation.collected
         denies_before, maybe_before = len(collected.certain_denies), len(collected.maybe_denies)
         value = unit.compute(evaluation, plan)
         found = (tuple(collected.certain_denies[denies_before:]), tuple(collected.maybe_denies[maybe_before:]), value)
+        del collected.certain_denies[denies_before:], collected.maybe_denies[maybe_before:]
         if len(unit.outcomes) >= _MEMO_LIMIT:
             unit.outcomes.clear()
         unit.outcomes[key] = found
-        return value
-    denies, maybe_denies, value = found
-    if denies:
-        collected.certain_denies.extend(denies)
-    if maybe_denies:
-        collected.maybe_denies.extend(maybe_denies)
-    return value
+    return found
 
 
 def _parse_request_caller(request: Request) -> Caller:
@@ -527,6 +535,12 @@ def _parse_request_caller(request: Request) -> Caller:
         return parse_caller(request.principal)
     except ValueError as error:
         raise RequestError(str(error), "request.principal") from None
+
+
+_COMBINED: dict[tuple[Any, ...], tuple[Result, tuple[_Found, ...]]] = {}
+"""Results by the identity of the group outcomes they combine (and what else `_combine` reads).
+Each entry keeps its outcomes alive, so an id in a key cannot be reused while the entry exists."""
+_COMBINED_LIMIT = 16384
 
 
 def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Result:
@@ -547,45 +561,64 @@ def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Resu
     kind = caller.kind
     has_identity = kind in _IDENTITY_KINDS
 
-    scp_ok = logic.TRUE
+    scp = _NOT_APPLIED
     if request.scps is not None and has_identity and not caller.is_service_linked_role:
-        scp_ok = _unit(evaluation, PolicyType.SCP, request.scps)
-    rcp_ok = logic.TRUE
+        scp = _unit(evaluation, PolicyType.SCP, request.scps)
+    rcp = _NOT_APPLIED
     if request.rcps is not None and service_supports_rcps(request.action):
-        rcp_ok = _unit(evaluation, PolicyType.RCP, request.rcps)
-
-    rbp: dict[Match, logic.Formula] = {}
+        rcp = _unit(evaluation, PolicyType.RCP, request.rcps)
+    rbp_found = _NOTHING_BY_PRINCIPAL
     session_direct = logic.FALSE
     if request.resource_policy is not None:
-        rbp = _unit(evaluation, PolicyType.RESOURCE, request.resource_policy)
-        if (kind is CallerKind.ROLE_SESSION or kind is CallerKind.FEDERATED_USER) and Match.DIRECT in rbp:
-            session_direct = _session_arn_terms(rbp[Match.DIRECT], request.resource_policy, caller)
+        rbp_found = _unit(evaluation, PolicyType.RESOURCE, request.resource_policy)
+        direct = rbp_found[2].get(Match.DIRECT)
+        if (kind is CallerKind.ROLE_SESSION or kind is CallerKind.FEDERATED_USER) and direct:
+            session_direct = _session_arn_terms(direct, request.resource_policy, caller)
+    identity = boundary = session = _NOTHING_FLAT
     if has_identity:
         identity = _unit(evaluation, PolicyType.IDENTITY, request.identity_policies)
-        if kind is CallerKind.ROOT:
-            identity = logic.TRUE  # the root user has every permission in its own account
-        boundary = (logic.TRUE if request.permission_boundary is None
-                    else _unit(evaluation, PolicyType.BOUNDARY, request.permission_boundary))
+        if request.permission_boundary is not None:
+            boundary = _unit(evaluation, PolicyType.BOUNDARY, request.permission_boundary)
+        else:
+            boundary = _NOT_APPLIED
         if request.session_policies:
             session = _unit(evaluation, PolicyType.SESSION, request.session_policies)
         else:
-            session = logic.FALSE if kind is CallerKind.FEDERATED_USER else logic.TRUE
-    else:
-        identity = boundary = session = logic.FALSE
+            session = _NOTHING_FLAT if kind is CallerKind.FEDERATED_USER else _NOT_APPLIED
 
     policy_kind = _KINDS.get(request.resource_policy_kind) or ResourcePolicyKind(request.resource_policy_kind)
     same_account = resource_account is None or caller.account == resource_account
-    allow = _combine(policy_kind, has_identity, same_account, rbp, identity, boundary, session, scp_ok, rcp_ok)
+    parts = (scp, rcp, rbp_found, identity, boundary, session)
+    memo_key: tuple[Any, ...] | None = None
+    if trace is None and not session_direct:
+        memo_key = (id(scp), id(rcp), id(rbp_found), id(identity), id(boundary), id(session), kind, policy_kind,
+                    same_account)
+        cached = _COMBINED.get(memo_key)
+        if cached is not None:
+            return cached[0]
+    collected = evaluation.collected
+    for denies, maybe_denies, _ in parts:
+        collected.certain_denies.extend(denies)
+        collected.maybe_denies.extend(maybe_denies)
+    rbp: dict[Match, logic.Formula] = rbp_found[2]
+    identity_ok = logic.TRUE if kind is CallerKind.ROOT else identity[2]  # root: every permission in its account
+    allow = _combine(policy_kind, has_identity, same_account, rbp, identity_ok, boundary[2], session[2], scp[2],
+                     rcp[2])
     contested = False
     if session_direct and same_account:
         # The contested reading (iam-simulate): a session-ARN grant is limited like a role-ARN grant.
         without = dict(rbp)
         without[Match.DIRECT] = _without(rbp[Match.DIRECT], session_direct)
         without[Match.ROLE_ARN] = logic.any_of(rbp.get(Match.ROLE_ARN, logic.FALSE), session_direct)
-        alternative = _combine(policy_kind, has_identity, same_account, without, identity, boundary, session,
-                               scp_ok, rcp_ok)
+        alternative = _combine(policy_kind, has_identity, same_account, without, identity_ok, boundary[2],
+                               session[2], scp[2], rcp[2])
         contested = (bool(alternative), logic.is_certain(alternative)) != (bool(allow), logic.is_certain(allow))
-    return _result(evaluation.collected, allow, contested)
+    result = _result(collected, allow, contested)
+    if memo_key is not None:
+        if len(_COMBINED) >= _COMBINED_LIMIT:
+            _COMBINED.clear()
+        _COMBINED[memo_key] = (result, parts)
+    return result
 
 
 def _session_arn_terms(formula: logic.Formula, policy: Policy, caller: Caller) -> logic.Formula:
