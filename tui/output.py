@@ -18,6 +18,7 @@ from graph.build import AccessGraph
 from graph.edges.common import Grant
 from graph.query import AccessPath, Hop, PathsResult, ReachResult, WhoCanResult
 from tui.literal import literal
+from tui.words import hop_arrow
 
 _ARROWS = {
     "member": "─member→",
@@ -50,7 +51,8 @@ def short(node: str) -> str:
 
 def hop_text(hop: Hop) -> str:
     """`─assume-role (STS)→ role/X (222222222222) [needs sts:ExternalId ...]`."""
-    text = f"{_ARROWS.get(str(hop.kind), str(hop.kind))} {short(hop.target)}"
+    arrow = _ARROWS.get(str(hop.kind)) or f"─{hop_arrow(str(hop.kind), hop.actions)}→"
+    text = f"{arrow} {short(hop.target)}"
     if hop.scope:
         text += f" (keys {hop.scope}*)"
     if hop.chained:

@@ -235,6 +235,10 @@ class Mechanism(StrEnum):
     ROLE_ASSUMPTION = "role assumption"
     RESOURCE_GRANT = "resource-policy grant"
     IDENTITY_GRANT = "identity-policy grant"
+    SERVICE_PASS = "pass-role"
+    """The caller makes a service run code as the role (iam:PassRole, or code of an existing resource)."""
+    ESCALATION = "privilege escalation"
+    """The caller rewrites IAM to act as a principal, or to raise its own permissions."""
     OTHER = "other"
 
 
@@ -261,9 +265,32 @@ _EDGE_WORDS: dict[str, EdgeWords] = {
                                  "the resource's own policy names this principal or its account"),
     "identity-policy": EdgeWords(Mechanism.IDENTITY_GRANT, "identity-policy", "identity-policy grant · own permissions",
                                  "the principal's own policies allow it in its account"),
+    "pass-role": EdgeWords(Mechanism.SERVICE_PASS, "pass-role", "pass-role · runs code as the role",
+                           "the principal makes a service run its code as this role (iam:PassRole to a new "
+                           "resource, or new code for an existing one)"),
+    "privilege-escalation": EdgeWords(Mechanism.ESCALATION, "privilege-escalation", "privilege escalation · rewrites IAM",
+                                      "the principal rewrites IAM (credentials, policies, groups or a trust policy) "
+                                      "to act as this principal or to give itself these permissions"),
 }
 
 
 def edge_words(kind: str) -> EdgeWords:
     """The words for an edge kind; unknown kinds are shown by their name."""
     return _EDGE_WORDS.get(kind, EdgeWords(Mechanism.OTHER, kind, kind, f"{kind} edge"))
+
+
+def hop_arrow(kind: str, actions: Sequence[str]) -> str:
+    """The arrow label of one hop: the kind's words, plus how a pass-role or escalation hop works.
+
+    `pass-role via lambda (iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction)` names the
+    service that runs the code; `privilege-escalation (iam:CreateAccessKey)` the IAM permissions used.
+    """
+    words = edge_words(kind)
+    if kind == "pass-role":
+        services = [action.split(":", 1)[0] for action in actions if not action.lower().startswith("iam:")]
+        via = f" via {services[0]}" if services else ""
+        return f"{words.arrow}{via} ({', '.join(actions)})"
+    if kind == "privilege-escalation":
+        used = [action for action in actions if action.lower().startswith("iam:")]
+        return f"{words.arrow} ({', '.join(used)})" if used else words.arrow
+    return words.arrow

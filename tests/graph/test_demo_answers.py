@@ -141,9 +141,13 @@ def management(status: str = ALLOWED) -> dict[str, str]:
             saml(MGMT): CONDITIONAL}  # SAML:aud on the SSO role's trust
 
 
-# The 15 resources of the demo; `test_every_resource_of_the_demo_is_answered_below` keeps this list whole.
+SIGNING_KEY = "arn:aws:secretsmanager:us-east-1:111111111111:secret:release/signing-key-Rk7Qp2"
+RELEASE_PUBLISHER = role(DEV, "ReleasePublisher")
+RELEASE_SIGNER = role(DEV, "ReleaseSigner")
+# The 16 resources of the demo; `test_every_resource_of_the_demo_is_answered_below` keeps this list whole.
 ALL_RESOURCES = {DEV_ARTIFACTS, SHARED_BUCKET, DATA_KEY, DATA_EVENTS, INGEST_QUEUE, WAREHOUSE_SECRET, PROVISIONER,
-                 BASE_IMAGES, BACKUP_JOBS, *CUSTOMER_BUCKET.values(), CLOUDTRAIL_BUCKET, TRAIL_KEY, SECURITY_ALERTS}
+                 BASE_IMAGES, BACKUP_JOBS, *CUSTOMER_BUCKET.values(), CLOUDTRAIL_BUCKET, TRAIL_KEY, SECURITY_ALERTS,
+                 SIGNING_KEY}
 # Every member account reaches TemporaryDebugRole through its admin OAAR (cross account: the "*" trust
 # plus the identity Allow of AdministratorAccess, SEMANTICS §2.3); the customers' admin users too.
 OTHER_ADMINS = [oaar(account) for account in (DATA, CP, CUST_A, CUST_B, CUST_C, SEC)] + list(CUSTOMER_ADMIN.values())
@@ -155,7 +159,7 @@ OTHER_ADMINS = [oaar(account) for account in (DATA, CP, CUST_A, CUST_B, CUST_C, 
 
 
 def test_every_resource_of_the_demo_is_answered_below(demo: AccessGraph) -> None:
-    # the demo has 15 resources (security-findings-archive's policy could not be read: it is no resource node)
+    # the demo has 16 resources (security-findings-archive's policy could not be read: it is no resource node)
     resources = {node for node, data in demo.graph.nodes(data=True) if data.get("kind") == "resource"}
     assert resources == ALL_RESOURCES
 
@@ -258,7 +262,9 @@ def test_warehouse_secret(demo: AccessGraph) -> None:
     # AnalyticsReadsCredentials names control-plane's AnalyticsRole (whose identity allows GetSecretValue);
     # in 222 only OAAR has secretsmanager in its identity: erik's Allow is overridden by the analysts'
     # explicit Deny (test_explicit_deny_*).
-    expected = {**every(ALLOWED, [DATA, oaar(DATA), CP, ANALYTICS]), EC2: CONDITIONAL, **management()}
+    # issue 9: 333's OAAR (admin) may rewrite AnalyticsRole's trust (iam:UpdateAssumeRolePolicy), a
+    # privilege-escalation hop, and the secret's policy names AnalyticsRole by ARN.
+    expected = {**every(ALLOWED, [DATA, oaar(DATA), CP, ANALYTICS, oaar(CP)]), EC2: CONDITIONAL, **management()}
     result = who_can(demo, WAREHOUSE_SECRET)
     assert answer(result) == expected
     # the secret is encrypted with 222's key, whose policy does not share it with 333: AnalyticsRole gets the
@@ -316,6 +322,8 @@ def test_customer_a_bucket(demo: AccessGraph) -> None:
         CP, ANALYTICS, EC2,                    # the bucket policy names AnalyticsRole (hybrid pattern)
         CP_BACKUP, LAMBDA,                     # BackupRole assumes customer-a's BackupRole
         DEPLOY_HUB, CI_RUNNER, DEV, ALICE, BOB, oaar(DEV), POWER_USER, GITHUB_OIDC, saml(DEV),  # the deploy chain
+        oaar(CP),  # issue 9: 333's admin takes over BackupRole (trust rewrite, or passing it to Lambda), which
+                   # customer-a's BackupRole trusts by ARN
         *management(CONDITIONAL)])
     assert answer(who_can(demo, CUSTOMER_BUCKET[CUST_A])) == expected
 
@@ -328,6 +336,9 @@ def test_customer_b_bucket(demo: AccessGraph) -> None:
         CP, ANALYTICS, EC2, CP_BACKUP, LAMBDA,
         DEPLOY_HUB, CI_RUNNER, DEV, ALICE, BOB, oaar(DEV), POWER_USER, GITHUB_OIDC,  # the three-hop chain
         saml(DEV),                             # 6 hops: SSO -> PowerUser -> CiRunner -> DeployHub -> DeployTarget -> ...
+        # issue 9, privilege-escalation hops of admins: 333's OAAR takes over BackupRole (named by CustomerBackup's
+        # trust) or DeployHub; customer-a's admins take over DeployTarget, which LegacyReplication trusts by ARN
+        oaar(CP), oaar(CUST_A), CUSTOMER_ADMIN[CUST_A],
         *management(CONDITIONAL)])
     result = who_can(demo, CUSTOMER_BUCKET[CUST_B])
     assert answer(result) == expected
@@ -338,7 +349,9 @@ def test_customer_c_bucket(demo: AccessGraph) -> None:
     # no deploy chain reaches customer-c (DeployTarget only assumes LegacyReplication)
     expected = every(CONDITIONAL, [
         CUST_C, oaar(CUST_C), CUSTOMER_ADMIN[CUST_C], CUSTOMER_BACKUP[CUST_C], role(CUST_C, "AppRole"), ECS,
-        CP, ANALYTICS, EC2, CP_BACKUP, LAMBDA, *management(CONDITIONAL)])
+        CP, ANALYTICS, EC2, CP_BACKUP, LAMBDA,
+        oaar(CP),  # issue 9: 333's admin takes over BackupRole, which customer-c's BackupRole trusts by ARN
+        *management(CONDITIONAL)])
     assert answer(who_can(demo, CUSTOMER_BUCKET[CUST_C])) == expected
 
 
@@ -346,7 +359,9 @@ def test_cloudtrail_bucket(demo: AccessGraph) -> None:
     # No DenyInsecureTransport here. The policy grants only cloudtrail.amazonaws.com, pinned by aws:SourceArn
     # (unknown for a service: conditional). 777's S3 readers by identity; CrossAccountDataReader (222)
     # assumes SecurityTooling, which trusts it by ARN.
-    expected = {**every(ALLOWED, [SEC, oaar(SEC), SECURITY_AUDITOR, SECURITY_TOOLING, DATA, DATA_READER]),
+    # issue 9: 222's OAAR (admin) takes over CrossAccountDataReader (trust rewrite), which SecurityTooling
+    # trusts by ARN: a privilege-escalation hop.
+    expected = {**every(ALLOWED, [SEC, oaar(SEC), SECURITY_AUDITOR, SECURITY_TOOLING, DATA, DATA_READER, oaar(DATA)]),
                 "cloudtrail.amazonaws.com": CONDITIONAL, **management()}
     result = who_can(demo, CLOUDTRAIL_BUCKET)
     assert answer(result) == expected

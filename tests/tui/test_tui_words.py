@@ -72,7 +72,9 @@ def test_edge_kinds_distinguish_the_two_mechanisms() -> None:
     assert "temporary" in edge_words("assume-role").badge
     assert edge_words("resource-policy").mechanism is Mechanism.RESOURCE_GRANT
     assert "direct" in edge_words("resource-policy").badge
-    assert edge_words("pass-role").mechanism is Mechanism.OTHER
+    # issue 9: pass-role and privilege-escalation hops have their own mechanism (and colour), not "other"
+    assert edge_words("pass-role").mechanism is Mechanism.SERVICE_PASS
+    assert edge_words("privilege-escalation").mechanism is Mechanism.ESCALATION
 
 
 def test_deny_conditions_say_when_the_hop_is_blocked() -> None:

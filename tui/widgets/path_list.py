@@ -14,13 +14,15 @@ from graph.policy import Condition
 from graph.query import AccessPath, Hop, PrincipalAccess
 from tui.catalog import Catalog
 from tui.literal import literal
-from tui.words import Mechanism, conditions_in_words, edge_words
+from tui.words import Mechanism, conditions_in_words, edge_words, hop_arrow
 
 _MECHANISM_STYLE = {
     Mechanism.ROLE_ASSUMPTION: "bold magenta",
     Mechanism.RESOURCE_GRANT: "bold green",
     Mechanism.IDENTITY_GRANT: "bold cyan",
     Mechanism.MEMBERSHIP: "dim",
+    Mechanism.SERVICE_PASS: "bold yellow",
+    Mechanism.ESCALATION: "bold red",
     Mechanism.OTHER: "bold",
 }
 _SHOWN_ACTIONS = 4
@@ -69,7 +71,7 @@ def hop_label(catalog: Catalog, hop: Hop) -> Text:
     """One hop: `─assume-role (STS)→ role/X   role assumption · temporary   sts:AssumeRole   ⚠ needs …`."""
     words = edge_words(str(hop.kind))
     style = _MECHANISM_STYLE[words.mechanism]
-    label = Text(f"─{words.arrow}→ ", style=style)
+    label = Text(f"─{hop_arrow(str(hop.kind), hop.actions)}→ ", style=style)
     label.append_text(literal(catalog.short_name(hop.target)))
     if words.badge:
         label.append(f"   [{words.badge}]", style=style)
