@@ -35,6 +35,8 @@ def hostile_demo(*, huge: bool = False) -> dict[str, Any]:
     if huge:
         text = text.replace(HUGE_ROLE, HUGE_ROLE + HUGE)
     document: dict[str, Any] = json.loads(text)
+    for listed in (document.get("organization") or {}).get("accounts", []):
+        listed["name"] = f"{listed['name']}{HOSTILE}"
     for account in document["accounts"]:
         account["name"] = f"{account['name']}{HOSTILE}"
         account.setdefault("errors", []).append({"service": f"s3{HOSTILE}", "operation": f"GetBucketPolicy{HOSTILE}",
