@@ -12,8 +12,16 @@ everything the evaluation reads is equal:
 - the values of every context key read by the statements that could apply to the resource's actions;
 - and the resource side names neither of them (no Principal or NotPrincipal entry of their account).
 Then the evaluation of one stands for the other; only the edges' source differs, and identity grants
-name the other caller's policy and statement at the same place of the projection. Callers that do
-not meet the last rule, and callers that are not users or roles, are evaluated one by one.
+name the other caller's policy and statement at the same place of the projection. A user or role of
+an account of which the resource side names a single principal is evaluated alone; other callers
+(anyone, uncollected accounts, services) are told apart by their node and principal.
+
+Resources share too: two resources whose policies are the same text once their own ARN and account
+are replaced by stand-ins (and likewise the identity statements, S3 groups and prefixes), whose
+RCPs, type and policy kind are the same, and of which every statement of every policy of the request
+covers both or neither (by the evaluator's own Resource matching), get the same outcome with their
+own ARN put back. Outcomes whose conditions or prefix name the resource's ARN or account, and
+requests with policy variables in a Resource element, are never moved to another resource.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from graph.edges.common import (
 )
 from graph.edges.statements import (
     account_of_principal,
+    is_account_principal,
     action_pattern_matches,
     object_prefixes,
     statement_may_match_resource,
@@ -108,9 +117,20 @@ def _statement_keys(policy: Policy, names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _named_accounts(policies: list[LoadedPolicy]) -> frozenset[str] | None:
-    """Accounts that a Principal or NotPrincipal entry names (None: one entry is not account-bound)."""
+@dataclass(frozen=True, slots=True)
+class Named:
+    """The accounts a resource side's Principal and NotPrincipal entries name."""
+
+    accounts: frozenset[str]
+    """Every account an entry names (as a whole, or through one of its users, roles or sessions)."""
+    one_by_one: frozenset[str]
+    """Accounts of which an entry names a single user, role or session."""
+
+
+def _named_accounts(policies: list[LoadedPolicy]) -> Named | None:
+    """What a Principal or NotPrincipal entry names (None: one entry is not account-bound)."""
     accounts: set[str] = set()
+    one_by_one: set[str] = set()
     for loaded in policies:
         for shape in statement_shapes(loaded.text):
             for ref in shape.principals:
@@ -119,9 +139,11 @@ def _named_accounts(policies: list[LoadedPolicy]) -> frozenset[str] | None:
                     if account is None:
                         return None  # a unique id (AIDA..., AROA...) could name any caller
                     accounts.add(account)
+                    if not is_account_principal(ref.value):
+                        one_by_one.add(account)
                 elif ref.kind not in ("public", "service", "federated"):
                     return None
-    return frozenset(accounts)
+    return Named(frozenset(accounts), frozenset(one_by_one))
 
 
 @lru_cache(maxsize=65536)
@@ -253,7 +275,7 @@ class SharedOutcomes:
 
     _memo: dict[tuple[object, ...], _Outcome] = field(default_factory=dict)
     _keys: dict[tuple[str, str | None, tuple[str, ...]], frozenset[str]] = field(default_factory=dict)
-    _named: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    _named: dict[str, Named | None] = field(default_factory=dict)
     _identity: dict[str, tuple[object, ...]] = field(default_factory=dict)
     _context: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
     _classes: dict[str, tuple[object, ...]] = field(default_factory=dict)
@@ -295,10 +317,8 @@ class SharedOutcomes:
         account, and every statement of every policy of the request covers both or neither
         (by the evaluator's matching); statements with policy variables in Resource keep the ARN.
         """
-        if caller.kind not in _SHARED_KINDS or not caller.in_dataset:
-            return None
-        named = self._named_on(target)
-        if named is None or caller.account in named:
+        naming = self._naming(caller, target)
+        if naming is None:
             return None
         names = catalogue_masks(resource.type)[0]
         projection = project(caller, resource)
@@ -322,7 +342,7 @@ class SharedOutcomes:
                        None if group.scope is None else _normal(group.scope, arn, account)) for group in groups)
         texts = tuple(_normal(text, arn, account) for text in projection.texts)
         where = self._class_of(target, resource) if portable else (target.node,)
-        return ((where, caller.kind, caller.account == target.account, texts, self._identity_of(caller), context,
+        return ((where, caller.kind, caller.account == target.account, naming, texts, self._identity_of(caller), context,
                  shape, tuple(applies)), projection.places)
 
     def _class_of(self, target: Target, resource: Resource) -> tuple[object, ...]:
@@ -353,7 +373,21 @@ class SharedOutcomes:
             found = self._keys[key] = _statement_keys(loaded.policy, names)
         return found
 
-    def _named_on(self, target: Target) -> frozenset[str] | None:
+    def _naming(self, caller: Caller, target: Target) -> object | None:
+        """How the resource side can name the caller (None: it may name this very caller, evaluate it alone).
+
+        A user or role is named through its account or not at all, unless an entry names a single
+        principal of its account. Other callers (anyone, an account that was not collected, a
+        service) are told apart by their node and principal themselves.
+        """
+        if caller.kind not in _SHARED_KINDS:
+            return (caller.node, caller.principal, caller.in_dataset)
+        named = self._named_on(target)
+        if named is None or not caller.in_dataset or caller.account in named.one_by_one:
+            return None
+        return caller.account in named.accounts
+
+    def _named_on(self, target: Target) -> Named | None:
         if target.node not in self._named:
             policies = ([target.policy] if target.policy else []) + [p for level in target.rcps or () for p in level]
             self._named[target.node] = _named_accounts(policies)

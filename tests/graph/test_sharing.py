@@ -127,3 +127,19 @@ def test_generated_organization_same_with_and_without_sharing(monkeypatch: pytes
     ag = build_graph(world)
     assert ag.lazy is not None and ag.lazy.outcomes.hits > 1000
     assert _edges(ag) == _edges(_alone(world, monkeypatch))
+
+
+def test_a_principal_named_alone_is_not_shared_with_its_colleagues(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A's bucket policy names B's reader role itself; B's other role holds the very same identity
+    # policy. Across accounts both sides must allow (SEMANTICS 2.3), so only the named reader gets
+    # the edge: sharing by "same identity statements" must not hand it to its colleague.
+    same = allow("s3:GetObject", "*")
+    world = snapshot(
+        account(A, resources=(bucket(A, "data-a", {"Effect": "Allow", "Principal": {"AWS": role_arn(B, "reader")},
+                                                   "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-a/*"}),)),
+        account(B, roles=(role(B, "reader", None, same), role(B, "other", None, same))),
+        org=organization())
+    ag = build_graph(world)
+    assert _between(ag, role_arn(B, "reader"), "arn:aws:s3:::data-a", "s3:GetObject")
+    assert not _between(ag, role_arn(B, "other"), "arn:aws:s3:::data-a", "s3:GetObject")
+    assert _edges(ag) == _edges(_alone(world, monkeypatch))
