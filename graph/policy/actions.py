@@ -67,6 +67,7 @@ def rcp_supported_services() -> frozenset[str]:
     return frozenset(name.lower() for name in _data_file("rcpSupportedServices.json"))
 
 
+@lru_cache(maxsize=8192)
 def service_supports_rcps(action: str) -> bool:
     """Whether RCPs apply to `action`'s service."""
     return action.partition(":")[0].lower() in rcp_supported_services()

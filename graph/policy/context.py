@@ -107,6 +107,7 @@ class RequestContext:
                 return normalized
         derived = self._derived.get(key_lower)
         if derived is not None:
+            self._values[key_lower] = derived
             return derived
         if self.three_valued and key_lower not in self._known_absent and key_lower not in self._derived_absent:
             return UNKNOWN

@@ -81,6 +81,8 @@ class Policy:
     referenced_keys: tuple[str, ...] = field(default=(), compare=False)
     """Lower-cased context keys the statements read (conditions and policy variables)."""
     _by_action: dict[str, tuple[Statement, ...]] = field(default_factory=dict, compare=False, repr=False)
+    named_arns: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    """Every ARN a Principal element of the policy names (a cheap test before looking for a session ARN)."""
 
     @property
     def variables_enabled(self) -> bool:
@@ -105,7 +107,8 @@ class Policy:
         """The same policy under another id."""
         if policy_id == self.policy_id:
             return self
-        return Policy(self.text, policy_id, self.version, self.document_id, self.statements, self.referenced_keys)
+        return Policy(self.text, policy_id, self.version, self.document_id, self.statements, self.referenced_keys,
+                      named_arns=self.named_arns)
 
 
 def _string_list(value: Any, location: str, what: str) -> tuple[str, ...]:
@@ -207,7 +210,10 @@ def _parse_cached(text: str, policy_id: str | None, location: str) -> Policy:
     variables_enabled = version == VERSION_2012
     statements = tuple(_statement(raw, index, where, variables_enabled) for index, (raw, where) in enumerate(items))
     canonical = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-    return Policy(canonical, policy_id, version, document_id, statements, _referenced_keys(statements))
+    named_arns = frozenset(arn for statement in statements if statement.principals is not None
+                           for arn in statement.principals.arns)
+    return Policy(canonical, policy_id, version, document_id, statements, _referenced_keys(statements),
+                  named_arns=named_arns)
 
 
 def _referenced_keys(statements: tuple[Statement, ...]) -> tuple[str, ...]:

@@ -150,7 +150,7 @@ def build_context(request: Request, caller: Caller, resource_account: str | None
     known-absent, not unknown. Keys are normalized only when read.
     """
     derived, derived_absent = _derived_context(caller, resource_account)
-    return RequestContext.lazy(request.context, derived, derived_absent, unknown=request.unknown_context,
+    return _lazy_context(request.context, derived, derived_absent, unknown=request.unknown_context,
                                known_absent=request.known_absent)
 
 
@@ -355,7 +355,7 @@ class _Plan:
     covers it (each with its `StatementRef` and level), the context keys they read, and whether
     one reads the resource. A statement whose Resource is exactly `"*"` matches every resource."""
 
-    __slots__ = ("keys", "reads_resource", "statements", "entries", "level_count")
+    __slots__ = ("keys", "reads_resource", "statements", "entries", "level_count", "namings")
 
     def __init__(self, levels: tuple[tuple[Policy, ...], ...], policy_type: PolicyType, action_lower: str) -> None:
         in_levels = _MODES[policy_type] is _Mode.LEVELS
@@ -382,6 +382,8 @@ class _Plan:
                                   for statement in self.statements)
         self.entries = tuple(entries)
         self.level_count = len(levels)
+        self.namings: dict[tuple[str, str | None, bool], tuple[Match, ...]] = {}
+        """How each statement's Principal names a caller, by (caller, unique id, has a boundary)."""
 
 
 class _Unit:
@@ -502,21 +504,29 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
             value = evaluation.allows(levels[0], policy_type, by_principal=policy_type is PolicyType.RESOURCE)
         return (tuple(collected.certain_denies[denies_before:]), tuple(collected.maybe_denies[maybe_before:]),
                 value)
-    unit = _find_unit(group, policy_type)
-    plan = unit.plan(evaluation.action_lower)
+    entry = _UNITS_BY_ID.get((id(group), policy_type))
+    unit = entry[1] if entry is not None and entry[0] is group else _find_unit(group, policy_type)
+    action_lower = evaluation.action_lower
+    plan = unit.plans.get(action_lower) or unit.plan(action_lower)
     statements = plan.statements
     if not statements:
         return _NOTHING[unit.mode]  # no statement covers the action: no Allow, no Deny
     context = evaluation.context
+    naming: tuple[Match, ...] | None = None
     if unit.by_caller:
         # The caller only reaches the outcome through how each statement's Principal names it.
-        principal_match = evaluation.principal_match
-        naming: tuple[Match, ...] | None = tuple([principal_match(statement, policy_type) for statement in statements])
-    else:
-        naming = None
+        caller_key = (evaluation.caller.text, evaluation.unique_id, evaluation.has_boundary)
+        naming = plan.namings.get(caller_key)
+        if naming is None:
+            principal_match = evaluation.principal_match
+            naming = tuple([principal_match(statement, policy_type) for statement in statements])
+            if len(plan.namings) >= _MEMO_LIMIT:
+                plan.namings.clear()
+            plan.namings[caller_key] = naming
     keys = plan.keys
-    key = (evaluation.action_lower, evaluation.resource if plan.reads_resource else None, naming,
-           context.three_valued, tuple([context.get(name) for name in keys]) if keys else ())
+    get = context.get
+    key = (action_lower, evaluation.resource if plan.reads_resource else None, naming,
+           context.three_valued, tuple([get(name) for name in keys]) if keys else ())
     found = unit.outcomes.get(key)
     if found is None:
         collected = evaluation.collected
@@ -530,11 +540,19 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
     return found
 
 
-def _parse_request_caller(request: Request) -> Caller:
+@lru_cache(maxsize=65536)
+def _caller_and_derived(principal: str, resource_account: str | None
+                        ) -> tuple[Caller, dict[str, tuple[str, ...]], frozenset[str]]:
+    """The parsed caller and the context keys derived from it (cached on the two strings)."""
     try:
-        return parse_caller(request.principal)
+        caller = parse_caller(principal)
     except ValueError as error:
         raise RequestError(str(error), "request.principal") from None
+    derived, derived_absent = _derived_context(caller, resource_account)
+    return caller, derived, derived_absent
+
+
+_lazy_context = RequestContext.lazy
 
 
 _COMBINED: dict[tuple[Any, ...], tuple[Result, tuple[_Found, ...]]] = {}
@@ -554,9 +572,10 @@ def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Resu
         RequestError: the principal is not a principal.
         PolicyError: two-valued mode met a condition operator IAM does not define.
     """
-    caller = _parse_request_caller(request)
     resource_account = request.resource_account or resource_account_of(request.resource)
-    context = build_context(request, caller, resource_account)
+    caller, derived, derived_absent = _caller_and_derived(request.principal, resource_account)
+    context = _lazy_context(request.context, derived, derived_absent, unknown=request.unknown_context,
+                            known_absent=request.known_absent)
     evaluation = _Evaluation(request, caller, context, trace)
     kind = caller.kind
     has_identity = kind in _IDENTITY_KINDS
@@ -623,6 +642,8 @@ def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Resu
 
 def _session_arn_terms(formula: logic.Formula, policy: Policy, caller: Caller) -> logic.Formula:
     """The alternatives granted by statements that name the caller's exact session ARN."""
+    if caller.text not in policy.named_arns:
+        return logic.FALSE
     naming = {statement.index for statement in policy.statements
               if statement.principals is not None and caller.text in statement.principals.arns}
     return tuple(alternative for alternative in formula
