@@ -1,8 +1,10 @@
 """The explorer: a Textual app over one snapshot and its access graph.
 
 The snapshot comes in through an injected loader, so the command line passes a file or the demo
-and tests pass tiny snapshots. Reading it and building the graph run in thread workers: the
-organization tree shows as soon as the snapshot is read, and queries open once the graph is built.
+and tests pass tiny snapshots. Reading it runs in a thread worker; checking it and building the
+graph run in a child process: the organization tree shows as soon as the snapshot is read (when the
+loader gives an `OpenedSnapshot`, before its last checks ran), and queries open only once the
+snapshot is known valid and the graph is built.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
-from graph.errors import ExitCode, XPathError
+from graph.errors import ExitCode, SnapshotError, XPathError
 from graph.model import Snapshot
-from tui.background import build_in_background
+from graph.snapshot import OpenedSnapshot
+from tui.background import Verify, build_in_background
 from tui.catalog import Catalog, Ref, RefKind
-from tui.messages import FindingsComputed, GraphBuilt, JumpRequested, LoadFailed, SnapshotLoaded
+from tui.messages import (
+    FindingsComputed, GraphBuilt, JumpRequested, LoadFailed, SnapshotChecked, SnapshotLoaded, Verification,
+)
 from tui.screens.help import HelpScreen
 from tui.screens.overview import OverviewScreen
 from tui.screens.pick import PickScreen
@@ -56,11 +61,14 @@ class XPathApp(App[None]):
         Binding("q", "quit", "Quit", show=False),
     ]
 
-    def __init__(self, snapshot_loader: Callable[[], Snapshot] | None = None, *, snapshot: Snapshot | None = None) -> None:
+    def __init__(self, snapshot_loader: Callable[[], Snapshot | OpenedSnapshot] | None = None, *,
+                 snapshot: Snapshot | None = None) -> None:
         """Creates the explorer.
 
         Args:
-            snapshot_loader: Reads the snapshot (called in a worker thread; may raise `XPathError`).
+            snapshot_loader: Reads the snapshot (called in a worker thread; may raise `XPathError`). An
+                `OpenedSnapshot` (`graph.snapshot.open_snapshot`) is shown at once and verified in the
+                background before any answer.
             snapshot: An already-loaded snapshot, instead of a loader.
         """
         super().__init__()
@@ -71,7 +79,8 @@ class XPathApp(App[None]):
         self.catalog: Catalog | None = None
         self._first_screen_shown = threading.Event()
         self.load_error: str | None = None
-        """Why the snapshot could not be read (the app then closes at once)."""
+        """Why the snapshot could not be read (the app then closes at once), or why it is invalid (found
+        by the background check after the tree was shown: the app stays open, answers nothing)."""
         self.access_graph: AccessGraph | None = None
         self.findings: FindingsReport | None = None
         self.overview = OverviewScreen(on_trace=self.start_trace, on_who_can=self.start_who_can)
@@ -83,13 +92,21 @@ class XPathApp(App[None]):
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
         try:
-            snapshot = self._loader() if self._loader is not None else self._snapshot
+            loaded = self._loader() if self._loader is not None else self._snapshot
         except XPathError as error:
             self.post_message(LoadFailed(str(error), "snapshot"))
             return
-        assert snapshot is not None
+        assert loaded is not None
+        # The document an OpenedSnapshot checks is large: only the background build keeps it.
+        pending: list[Verify] = []
+        if isinstance(loaded, OpenedSnapshot):
+            snapshot = loaded.snapshot
+            pending.append(loaded.verify)
+        else:
+            snapshot = loaded
+        del loaded
         catalog = Catalog(snapshot)
-        self.post_message(SnapshotLoaded(catalog))
+        self.post_message(SnapshotLoaded(catalog, Verification.PENDING if pending else Verification.DONE))
         # Forking and indexing compete with the first paint: let the overview show first.
         self._first_screen_shown.wait(timeout=FIRST_SCREEN_WAIT)
         catalog.entries()  # index for search and filter, built off the event loop
@@ -98,7 +115,11 @@ class XPathApp(App[None]):
                 snapshot,
                 on_graph=lambda access_graph: self.post_message(GraphBuilt(access_graph)),
                 on_findings=lambda report: self.post_message(FindingsComputed(report)),
+                verify=pending.pop() if pending else None,
+                on_verified=lambda: self.post_message(SnapshotChecked()),
             )
+        except SnapshotError as error:
+            self.post_message(LoadFailed(f"invalid snapshot, nothing can be answered: {error}", "check"))
         except XPathError as error:
             self.post_message(LoadFailed(f"cannot build the access graph: {error}", "graph"))
 
@@ -107,7 +128,13 @@ class XPathApp(App[None]):
         self.catalog = message.catalog
         self.sub_title = describe_snapshot(message.catalog)
         self.overview.show_catalog(message.catalog)
+        if message.verification is Verification.PENDING:
+            self.overview.show_progress("checking the snapshot …")
         self.call_after_refresh(self._first_screen_shown.set)
+
+    @on(SnapshotChecked)
+    def _snapshot_checked(self) -> None:
+        self.overview.show_progress("graph: building …")
 
     @on(GraphBuilt)
     def _graph_built(self, message: GraphBuilt) -> None:
@@ -123,6 +150,9 @@ class XPathApp(App[None]):
 
     def show_findings(self) -> None:
         """Opens the findings list (once they are computed)."""
+        if self.load_error is not None:
+            self.notify(self.load_error, severity="error", timeout=10)
+            return
         if self.findings is None or self.catalog is None:
             self.notify("findings are still being computed; try again in a moment", severity="warning")
             return
@@ -136,6 +166,8 @@ class XPathApp(App[None]):
             self.load_error = message.text
             self.exit(return_code=int(ExitCode.BAD_INPUT))
             return
+        if message.stage == "check":
+            self.load_error = message.text
         self.overview.show_problem(message.text)
         self.notify(message.text, severity="error", timeout=10)
 
@@ -150,6 +182,9 @@ class XPathApp(App[None]):
             self.push_screen(HelpScreen())
 
     def _query_inputs(self) -> tuple[AccessGraph, Catalog] | None:
+        if self.load_error is not None:
+            self.notify(self.load_error, severity="error", timeout=10)
+            return None
         if self.access_graph is None or self.catalog is None:
             self.notify("the access graph is still being built; try again in a moment", severity="warning")
             return None

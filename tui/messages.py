@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -13,11 +14,24 @@ if TYPE_CHECKING:
     from tui.catalog import Catalog, Ref
 
 
+class Verification(StrEnum):
+    """Whether a loaded snapshot has passed every check yet."""
+
+    DONE = "done"
+    PENDING = "pending"
+    """Opened early (`graph.snapshot.OpenedSnapshot`): checked in the background before any answer."""
+
+
 @dataclass
 class SnapshotLoaded(Message):
     """The snapshot is read and indexed: the overview can be shown."""
 
     catalog: Catalog
+    verification: Verification = Verification.DONE
+
+
+class SnapshotChecked(Message):
+    """The background check found the snapshot valid: the graph is being built from it."""
 
 
 @dataclass

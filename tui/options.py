@@ -16,9 +16,14 @@ organization is used (SPEC section 4).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from graph.model import Snapshot
+
+if TYPE_CHECKING:
+    from graph.snapshot import OpenedSnapshot
 
 snapshot_option = click.option(
     "--snapshot", "snapshot_path", type=click.Path(dir_okay=False), default=None,
@@ -87,6 +92,25 @@ def load_snapshot_or_demo(path: str | None) -> Snapshot:
 
     chosen = path if path is not None else group_snapshot_path()
     return load_snapshot(chosen) if chosen is not None else load_demo()
+
+
+def open_snapshot_or_demo(path: str | None) -> Snapshot | OpenedSnapshot:
+    """Like `load_snapshot_or_demo`, for the explorer: a file is opened early (`graph.snapshot.open_snapshot`).
+
+    Its last checks then run in the background (`OpenedSnapshot.verify`) before anything is
+    answered; the embedded demo is small and loaded whole.
+
+    Args:
+        path: The `--snapshot` value, or None.
+
+    Raises:
+        graph.errors.SnapshotError: The file is unreadable or does not have the structure of a snapshot.
+    """
+    from graph.demo import load_demo
+    from graph.snapshot import open_snapshot
+
+    chosen = path if path is not None else group_snapshot_path()
+    return open_snapshot(chosen) if chosen is not None else load_demo()
 
 
 def group_snapshot_path() -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.errors import SnapshotError
-from tui.options import load_snapshot_or_demo
+from tui.options import open_snapshot_or_demo
 
 
 def run_explorer(snapshot_path: str | None) -> None:
@@ -18,7 +18,7 @@ def run_explorer(snapshot_path: str | None) -> None:
     """
     from tui.app import XPathApp  # deferred: Textual loads only for the explorer
 
-    app = XPathApp(lambda: load_snapshot_or_demo(snapshot_path))
+    app = XPathApp(lambda: open_snapshot_or_demo(snapshot_path))
     app.run()
     if app.load_error is not None:
         raise SnapshotError(app.load_error)

@@ -111,6 +111,11 @@ class OverviewScreen(Screen[None]):
         self._warnings = access_graph.warnings
         self._update_status()
 
+    def show_progress(self, text: str) -> None:
+        """Says what the background work is doing (until the graph is ready or a problem is found)."""
+        self._graph_line = Text(text, style="italic")
+        self._update_status()
+
     def show_problem(self, text: str) -> None:
         """Shows why the snapshot or the graph is not available."""
         self.query_one("#tree-loading").display = False
