@@ -8,14 +8,17 @@ from typing import Any
 from graph.collect.calls import Outcome, Reply
 
 
-def policy_document(text: str | None) -> Any:
+def policy_document(text: Any) -> Any:
     """A policy as returned by AWS (JSON text) decoded to an object; None stays None.
 
-    Text that is not JSON is kept as is: the snapshot reader accepts strings (URL-encoded too) and
-    reports a broken one with its location, which is more useful than dropping it here.
+    Text that is not JSON, or a value that is not text at all, is kept as is: the collector then
+    sets it aside with the reason the snapshot reader gives (`repair`), which is more useful than
+    dropping it here.
     """
     if text is None or text == "":
         return None
+    if not isinstance(text, str):
+        return text
     try:
         return json.loads(text)
     except json.JSONDecodeError:

@@ -118,19 +118,22 @@ class Renewal:
             try:
                 self._renew()
             except (ClientError, BotoCoreError, KeyError, TypeError) as error:
-                self.give_up(error)
+                self._lost = self._lost_by(error)
                 return False
             self._generation += 1
             return True
 
     def give_up(self, error: Exception) -> None:
         """Records that fresh credentials could not be had (`error`): the account's remaining reads are lost."""
-        failed, message = (failure_of(error) if isinstance(error, ClientError | BotoCoreError)
-                           else (f"Unexpected{type(error).__name__}", str(error)))
         with self._lock:
             if self._lost is None:
-                self._lost = Lost("AssumeRole", self.label, failed,
-                                  f"the session expired mid-run and assuming the role again failed: {message}"[:500])
+                self._lost = self._lost_by(error)
+
+    def _lost_by(self, error: Exception) -> Lost:
+        failed, message = (failure_of(error) if isinstance(error, ClientError | BotoCoreError)
+                           else (f"Unexpected{type(error).__name__}", str(error)))
+        return Lost("AssumeRole", self.label, failed,
+                    f"the session expired mid-run and assuming the role again failed: {message}"[:500])
 
 
 class Clients:
