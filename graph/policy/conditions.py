@@ -184,6 +184,13 @@ class Clause:
 
     def evaluate(self, context: RequestContext) -> Tri:
         """Evaluate against the request context; UNKNOWN only in three-valued mode."""
+        literal = self.literal
+        if literal is not None and self.qualifier is SetQualifier.NONE and self.family is Family.STRING:
+            # The common case (StringEquals / StringNotEquals on a present key) by set membership.
+            present = context.get(self.key_lower)
+            if type(present) is tuple:
+                hit = present[0] in literal if len(present) == 1 else any(value in literal for value in present)
+                return Tri.TRUE if hit is not self.negated else Tri.FALSE
         if self.family is Family.UNKNOWN:
             if context.three_valued:
                 return Tri.UNKNOWN

@@ -140,21 +140,6 @@ def resource_account_of(resource: str) -> str | None:
     return None
 
 
-def build_context(request: Request, caller: Caller, resource_account: str | None) -> RequestContext:
-    """The request context with the keys AWS derives itself (global condition keys reference).
-
-    `aws:PrincipalArn` of a role session is the role's ARN; `aws:username` exists for IAM users
-    only; `aws:userid` is the account id for the root user and `account:name` for a federated
-    user (a user's or role's unique id is only known when given). Keys given in the request's
-    context win. In three-valued mode the derived keys that do not exist for this caller are
-    known-absent, not unknown. Keys are normalized only when read.
-    """
-    derived, derived_absent = _derived_context(caller, resource_account)
-    return _lazy_context(request.context, derived, derived_absent, unknown=request.unknown_context,
-                               known_absent=request.known_absent)
-
-
-@lru_cache(maxsize=65536)
 def _derived_context(caller: Caller, resource_account: str | None) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
     derived: dict[str, tuple[str, ...]] = {}
     if caller.principal_arn is not None:
@@ -198,6 +183,10 @@ class _Collected:
 
     certain_denies: list[StatementRef] = field(default_factory=list)
     maybe_denies: list[tuple[tuple[Condition, ...], StatementRef]] = field(default_factory=list)
+
+
+_NO: tuple[Tri, tuple[Condition, ...]] = (Tri.FALSE, ())
+_YES: tuple[Tri, tuple[Condition, ...]] = (Tri.TRUE, ())
 
 
 class _Evaluation:
@@ -311,6 +300,28 @@ class _Evaluation:
             self._record(ref, Reason.APPLIES, "", match)
         return Tri.TRUE, (), match
 
+    def quick(self, statement: Statement, match: Match) -> tuple[Tri, tuple[Condition, ...]]:
+        """`check` without a trace, for a statement whose Principal names the caller as `match`
+        (DIRECT for policies without Principal): the same outcome, in the same order of tests."""
+        resources = statement.resource_set
+        if resources is not None:
+            if resources.matches(self.resource) is (statement.resources is None):
+                return _NO
+            residual: tuple[Condition, ...] = ()
+        else:
+            outcome, residual = statement_resource_outcome(statement, self.resource, self.context)
+            if outcome is Tri.FALSE:
+                return _NO
+        if match is Match.NONE:
+            return _NO
+        if statement.conditions:
+            outcome, conditions = evaluate_clauses(statement.conditions, self.context)
+            if outcome is Tri.FALSE:
+                return _NO
+            if conditions:
+                residual = residual + conditions if residual else conditions
+        return (Tri.UNKNOWN, residual) if residual else _YES
+
     def principal_match(self, statement: Statement, policy_type: PolicyType) -> Match:
         """How a resource-policy or RCP statement's Principal/NotPrincipal names this caller."""
         return self._principal_match(statement, policy_type)
@@ -408,17 +419,20 @@ class _Unit:
                 self.plans[action_lower] = found
         return found
 
-    def compute(self, evaluation: _Evaluation, plan: _Plan) -> Any:
-        """The group's Allow formula(s) for this request; Denies found are added to the evaluation."""
-        policy_type = self.policy_type
-        check = evaluation.check
+    def compute(self, evaluation: _Evaluation, plan: _Plan, naming: tuple[Match, ...] | None) -> Any:
+        """The group's Allow formula(s) for this request; Denies found are added to the evaluation.
+
+        `naming` says how each statement's Principal names the caller (resource policies and RCPs).
+        """
+        quick = evaluation.quick
         collected = evaluation.collected
         mode = self.mode
         allows: list[logic.Formula] = []
         per_level: list[list[logic.Formula]] = [[] for _ in range(plan.level_count)] if mode is _Mode.LEVELS else []
         split: dict[Match, list[logic.Formula]] = {}
-        for statement, ref, level, certain in plan.entries:
-            outcome, residual, match = check(statement, None, policy_type)
+        for position, (statement, ref, level, certain) in enumerate(plan.entries):
+            match = Match.DIRECT if naming is None else naming[position]
+            outcome, residual = quick(statement, match)
             if outcome is Tri.FALSE:
                 continue
             if statement.effect is Effect.ALLOW:
@@ -531,7 +545,7 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
     if found is None:
         collected = evaluation.collected
         denies_before, maybe_before = len(collected.certain_denies), len(collected.maybe_denies)
-        value = unit.compute(evaluation, plan)
+        value = unit.compute(evaluation, plan, naming)
         found = (tuple(collected.certain_denies[denies_before:]), tuple(collected.maybe_denies[maybe_before:]), value)
         del collected.certain_denies[denies_before:], collected.maybe_denies[maybe_before:]
         if len(unit.outcomes) >= _MEMO_LIMIT:
@@ -543,7 +557,15 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
 @lru_cache(maxsize=65536)
 def _caller_and_derived(principal: str, resource_account: str | None
                         ) -> tuple[Caller, dict[str, tuple[str, ...]], frozenset[str]]:
-    """The parsed caller and the context keys derived from it (cached on the two strings)."""
+    """The parsed caller and the context keys AWS derives itself (global condition keys reference),
+    cached on the two strings.
+
+    `aws:PrincipalArn` of a role session is the role's ARN; `aws:username` exists for IAM users
+    only; `aws:userid` is the account id for the root user and `account:name` for a federated
+    user (a user's or role's unique id is only known when given). Keys given in the request's
+    context win (`RequestContext.lazy`). The second set holds the derived keys that do not exist
+    for this caller: known-absent, not unknown, in three-valued mode.
+    """
     try:
         caller = parse_caller(principal)
     except ValueError as error:

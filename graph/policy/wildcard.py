@@ -180,9 +180,7 @@ class ResourceSet:
 
     def matches(self, arn: str) -> bool:
         """Whether some pattern covers `arn`."""
-        if self.everything or arn in self.exact:
-            return True
-        if self.prefixes and arn.startswith(self.prefixes):
+        if self.everything or arn in self.exact or arn.startswith(self.prefixes):
             return True
         for pattern in self.general:
             if resource_matches(pattern, arn):
