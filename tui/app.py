@@ -62,7 +62,7 @@ class XPathApp(App[None]):
     ]
 
     def __init__(self, snapshot_loader: Callable[[], Snapshot | OpenedSnapshot] | None = None, *,
-                 snapshot: Snapshot | None = None) -> None:
+                 snapshot: Snapshot | None = None, edge_kinds: set[str] | None = None) -> None:
         """Creates the explorer.
 
         Args:
@@ -70,12 +70,14 @@ class XPathApp(App[None]):
                 `OpenedSnapshot` (`graph.snapshot.open_snapshot`) is shown at once and verified in the
                 background before any answer.
             snapshot: An already-loaded snapshot, instead of a loader.
+            edge_kinds: Build the graph with only these edge kinds (`--edges`); all by default.
         """
         super().__init__()
         if snapshot_loader is None and snapshot is None:
             raise ValueError("XPathApp needs a snapshot_loader or a snapshot")
         self._loader = snapshot_loader
         self._snapshot = snapshot
+        self._edge_kinds = edge_kinds
         self.catalog: Catalog | None = None
         self._first_screen_shown = threading.Event()
         self.load_error: str | None = None
@@ -117,6 +119,7 @@ class XPathApp(App[None]):
                 on_findings=lambda report: self.post_message(FindingsComputed(report)),
                 verify=pending.pop() if pending else None,
                 on_verified=lambda: self.post_message(SnapshotChecked()),
+                edge_kinds=self._edge_kinds,
             )
         except SnapshotError as error:
             self.post_message(LoadFailed(f"invalid snapshot, nothing can be answered: {error}", "check"))

@@ -35,6 +35,7 @@ class _Work:
 
     snapshot: Snapshot
     verify: Verify | None
+    edge_kinds: set[str] | None = None
 
 
 _pending: _Work | None = None
@@ -76,7 +77,7 @@ def _child(connection: Connection) -> None:
                 connection.send_bytes(pickle.dumps(Failure(str(error), Stage.CHECK)))
                 return
             connection.send_bytes(pickle.dumps(Verified()))
-        access_graph = build_graph(work.snapshot)
+        access_graph = build_graph(work.snapshot, edge_kinds=work.edge_kinds)
         connection.send_bytes(pickle.dumps(access_graph, protocol=pickle.HIGHEST_PROTOCOL))
         connection.send_bytes(pickle.dumps(run_findings(access_graph), protocol=pickle.HIGHEST_PROTOCOL))
     except XPathError as error:
@@ -92,7 +93,7 @@ def _raise_failure(result: object) -> None:
 
 def build_in_background(snapshot: Snapshot, on_graph: Callable[[AccessGraph], None],
                         on_findings: Callable[[FindingsReport], None], *, verify: Verify | None = None,
-                        on_verified: Callable[[], None] | None = None) -> None:
+                        on_verified: Callable[[], None] | None = None, edge_kinds: set[str] | None = None) -> None:
     """Checks the snapshot (when asked), builds the graph, then the findings, calling back with each.
 
     Blocks the calling (worker) thread, not the event loop. Nothing is built from a snapshot whose
@@ -104,6 +105,7 @@ def build_in_background(snapshot: Snapshot, on_graph: Callable[[AccessGraph], No
         on_findings: Called with the findings report.
         verify: The snapshot's remaining checks (`OpenedSnapshot.verify`), run before anything is built.
         on_verified: Called once `verify` passed.
+        edge_kinds: Keep only these edge kinds (`--edges`); all by default.
 
     Raises:
         SnapshotError: `verify` found a problem (its one-line text).
@@ -117,12 +119,12 @@ def build_in_background(snapshot: Snapshot, on_graph: Callable[[AccessGraph], No
             verify()
             if on_verified is not None:
                 on_verified()
-        access_graph = build_graph(snapshot)
+        access_graph = build_graph(snapshot, edge_kinds=edge_kinds)
         on_graph(access_graph)
         on_findings(run_findings(access_graph))
         return
     global _pending
-    _pending = _Work(snapshot, verify)
+    _pending = _Work(snapshot, verify, edge_kinds)
     verify = None  # the child holds the document to check; the parent lets it go
     receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
     process = multiprocessing.get_context("fork").Process(target=_child, args=(sender,), daemon=True)

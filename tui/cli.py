@@ -61,8 +61,10 @@ class _Group(click.Group):
 @click.option("--snapshot", "snapshot_path", type=click.Path(dir_okay=False), default=None,
               help="Snapshot to open (.json or .json.gz); the embedded demo organization by default.")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error (for bug reports).")
+@click.option("--edges", "edge_kinds", default=None, metavar="KINDS",
+              help="Explorer only: edge kinds to use, comma-separated, or '-kind' to leave one out.")
 @click.pass_context
-def cli(ctx: click.Context, snapshot_path: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, snapshot_path: str | None, debug: bool, edge_kinds: str | None = None) -> None:
     """Explore AWS cross-account access paths: who can reach what, and by which path.
 
     Without a subcommand, opens the interactive explorer.
@@ -72,8 +74,9 @@ def cli(ctx: click.Context, snapshot_path: str | None, debug: bool) -> None:
     ctx.obj["snapshot"] = snapshot_path
     if ctx.invoked_subcommand is None:
         from tui.commands.explore import run_explorer
+        from tui.options import parse_edge_kinds
 
-        run_explorer(snapshot_path)
+        run_explorer(snapshot_path, parse_edge_kinds(edge_kinds))
 
 
 def _visible(text: str) -> str:

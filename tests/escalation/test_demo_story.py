@@ -116,3 +116,19 @@ async def test_explorer_trace_shows_the_escalation_hops() -> None:
                       if "privilege-escalation" in line]
         assert escalation, labels
         assert "(iam:UpdateAssumeRolePolicy)" in escalation[0]
+
+
+async def test_explorer_builds_with_the_chosen_edge_kinds() -> None:
+    # `xpath-tui --edges -pass-role` opens the explorer on a graph without pass-role hops
+    kept = {"member", "assume-role", "assume-role-saml", "assume-role-web-identity", "resource-policy",
+            "identity-policy", "privilege-escalation"}
+    app = XPathApp(load_demo, edge_kinds=kept)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for _ in range(50):
+            if app.access_graph is not None:
+                break
+            await pilot.pause(0.1)
+        assert app.access_graph is not None
+        kinds = {data["kind"] for _, _, data in app.access_graph.graph.edges(data=True)}
+        assert "pass-role" not in kinds and "privilege-escalation" in kinds
