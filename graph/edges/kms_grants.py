@@ -53,10 +53,19 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -
                 yield from _key_edges(key, grants, principals, collected, warnings)
 
 
+Use = tuple[int, str, tuple[str, ...], dict[str, dict[str, Any]]]
+"""(index in `Grants`, grant id, actions, conditions) of one grant for one principal."""
+_EXAMPLES = 5
+
+
 def _key_edges(key: Resource, grants: list[Any], principals: PrincipalIndex, collected: frozenset[str],
                warnings: list[str]) -> Iterator[EdgeSpec]:
-    base = resource_target(key, principals)
-    denies = deny_statements(key.policy)
+    """The key's grants, grouped by principal: one policy (a statement per grant) and one evaluation per caller.
+
+    Services make many grants to one grantee (one per volume, each with its own encryption
+    context); grouping keeps that to one parse and one evaluation per grantee and key.
+    """
+    by_principal: dict[str, list[Use]] = {}
     for index, grant in enumerate(grants):
         where = f"{key.arn} grant {index}"
         if not isinstance(grant, dict) or not isinstance(grant.get("GranteePrincipal"), str) \
@@ -64,32 +73,44 @@ def _key_edges(key: Resource, grants: list[Any], principals: PrincipalIndex, col
             warnings.append(f"{where}: not a ListGrants entry (GranteePrincipal and Operations needed); skipped")
             continue
         grant_id = str(grant.get("GrantId") or grant.get("Name") or index)
-        ref = Grant(GRANT, index, grant_id, key.arn)
         operations = [op for op in grant["Operations"] if isinstance(op, str) and _OPERATION.fullmatch(op)]
         if len(operations) != len(grant["Operations"]):
             warnings.append(f"{where}: operations other than KMS operation names are left out: "
                             f"{[op for op in grant['Operations'] if op not in operations]!r}")
-        actions = sorted({f"kms:{op}" for op in operations})
-        conditions = _constraints(grant.get("Constraints"))
-        uses = [(grant["GranteePrincipal"], tuple(actions), conditions)] if actions else []
+        actions = tuple(sorted({f"kms:{op}" for op in operations}))
+        if actions:
+            by_principal.setdefault(grant["GranteePrincipal"], []).append(
+                (index, grant_id, actions, _constraints(grant.get("Constraints"))))
         retiring = grant.get("RetiringPrincipal")
         if isinstance(retiring, str) and retiring:
-            uses.append((retiring, (RETIRE,), {}))
-        for principal, granted, condition in uses:
-            grantee = _grantee(principal, key.arn, principals, collected, warnings, where)
-            if grantee is None:
-                continue
-            element, extra, callers = grantee
-            statement = {"Sid": grant_id, "Effect": "Allow", "Principal": element, "Action": list(granted),
-                         "Resource": "*"}
+            by_principal.setdefault(retiring, []).append((index, grant_id, (RETIRE,), {}))
+
+    base = resource_target(key, principals)
+    denies = deny_statements(key.policy)
+    unmodelled: list[str] = []
+    for principal, uses in by_principal.items():
+        grantee = _grantee(principal, key.arn, principals, collected)
+        if isinstance(grantee, str):
+            unmodelled.extend(f"grant {index}: {grantee}" for index, *_ in uses)
+            continue
+        element, extra, callers = grantee
+        statements = []
+        for index, grant_id, granted, condition in uses:
+            statement: dict[str, Any] = {"Sid": f"grant{index}", "Effect": "Allow", "Principal": element,
+                                         "Action": list(granted), "Resource": "*"}
             merged = _merge(condition, extra)
             if merged:
                 statement["Condition"] = merged
-            statements = [GrantStatement(statement, ref)]
-            target = grant_target(base, statements, denies, f"{key.arn} grant {grant_id}", PolicyKind.KMS)
-            groups = [ActionGroup(granted, key.arn, (1 << len(granted)) - 1)]
-            for caller in callers:
-                yield from grant_edges(caller, target, groups, statements, EdgeKind.KMS_GRANT)
+            statements.append(GrantStatement(statement, Grant(GRANT, index, grant_id, key.arn)))
+        names = tuple(sorted({action for _, _, granted, _ in uses for action in granted}))
+        target = grant_target(base, statements, denies, f"{key.arn} grants to {principal}", PolicyKind.KMS)
+        groups = [ActionGroup(names, key.arn, (1 << len(names)) - 1)]
+        for caller in callers:
+            yield from grant_edges(caller, target, groups, statements, EdgeKind.KMS_GRANT)
+    if unmodelled:
+        more = f"; and {len(unmodelled) - _EXAMPLES} more" if len(unmodelled) > _EXAMPLES else ""
+        warnings.append(f"{key.arn}: {len(unmodelled)} grant(s) to principals the snapshot cannot model, no edge "
+                        f"for them: {'; '.join(unmodelled[:_EXAMPLES])}{more}")
 
 
 def _constraints(raw: Any) -> dict[str, dict[str, Any]]:
@@ -122,14 +143,13 @@ Grantee = tuple[dict[str, Any], dict[str, dict[str, Any]], list[Caller]]
 """The Principal element naming a grantee, extra conditions, and the callers it stands for."""
 
 
-def _grantee(value: str, key_arn: str, principals: PrincipalIndex, collected: frozenset[str], warnings: list[str],
-             where: str) -> Grantee | None:
+def _grantee(value: str, key_arn: str, principals: PrincipalIndex, collected: frozenset[str]) -> Grantee | str:
+    """The grantee as a Principal element, extra conditions and callers; or why it cannot be modelled."""
     if not value.startswith("arn:") and value.endswith((".amazonaws.com", ".amazonaws.com.cn")):
         return {"Service": value}, {}, [service_caller(value)]
     account = account_of_principal(value)
     if account is None:
-        warnings.append(f"{where}: grantee {value!r} is not an ARN, account id or service principal; no edge for it")
-        return None
+        return f"{value!r} is not an ARN, account id or service principal"
     org = principals.org
     if is_account_principal(value):
         # Naming the account delegates to its IAM policies, as in a key policy.
@@ -145,15 +165,11 @@ def _grantee(value: str, key_arn: str, principals: PrincipalIndex, collected: fr
         extra = {"StringLike": {"aws:userid": f"*:{value.split(':', 5)[5].split('/', 2)[2]}"}}
         value = role
     elif not _USER_OR_ROLE.fullmatch(value):
-        warnings.append(f"{where}: grantee {value!r} is not an account, user, role, session or service principal "
-                        "that the snapshot can model; no edge for it")
-        return None
+        return f"{value!r} is not an account, user, role, session or service principal (AWS infrastructure?)"
     if account not in collected:
         return {"AWS": value}, extra, [opaque_account_caller(account, org, principal=value)]
     caller = principals.find(value)
     if caller is None:
-        warnings.append(f"{where}: grantee {value} is not in the snapshot of account {account} "
-                        "(an AWS infrastructure role, or deleted?); no edge for it")
-        return None
+        return f"{value} is not in the snapshot of account {account} (deleted?)"
     # IAM matches principals by id, not path: name the role or user as the snapshot holds it.
     return {"AWS": caller.principal}, extra, [caller]
