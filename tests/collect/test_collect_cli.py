@@ -7,6 +7,9 @@ get extra botocore hooks; everything else is the real command.
 from __future__ import annotations
 
 import dataclasses
+import errno
+import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ from botocore.exceptions import ClientError
 import graph.collect
 from graph.errors import ExitCode
 from graph.snapshot import load_snapshot
-from tests.collect.world import BUCKET_REGION, COLLECTOR_ROLE, EXTERNAL_ID, REGION, World
+from tests.collect.world import BUCKET_REGION, COLLECTOR_ROLE, EXTERNAL_ID, MANAGEMENT, REGION, World
 from tui.cli import main
 
 ORG_ARGS = ["collect", "--org", "--role-name", COLLECTOR_ROLE, "--external-id", EXTERNAL_ID,
@@ -57,6 +60,8 @@ def test_a_partial_snapshot_is_written_with_a_warning_and_exit_0(monkeypatch: py
     assert stdout == ""
     assert f"wrote {out}: 4 account(s)" in stderr
     assert "warning: the snapshot is partial" in stderr and "secretsmanager:ListSecrets AccessDeniedException" in stderr
+    # What was lost, per account and service: ListSecrets in each of the two regions of each account.
+    assert f"  not read in {MANAGEMENT}: secretsmanager 2 (AccessDeniedException)\n" in stderr
     snapshot = load_snapshot(out)
     assert {e.operation for a in snapshot.accounts for e in a.errors} == {"ListSecrets"}
 
@@ -132,3 +137,70 @@ def test_ctrl_c_leaves_the_previous_file_untouched(world: World, monkeypatch: py
     # Nothing half-written: the old file is intact and no temporary file is left beside it.
     assert out.read_text() == "previous snapshot"
     assert [p.name for p in tmp_path.iterdir()] == ["org.json"]
+
+
+@pytest.mark.usefixtures("world", "aws_keys")
+def test_a_real_sigint_mid_collection_leaves_the_previous_file_untouched(monkeypatch: pytest.MonkeyPatch,
+                                                                         tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    sent = threading.Event()
+
+    def sigint(**_: Any) -> None:
+        # From a worker thread, as a terminal's Ctrl-C would arrive: the main thread gets KeyboardInterrupt.
+        if not sent.is_set():
+            sent.set()
+            signal.raise_signal(signal.SIGINT)
+
+    with_hooks(monkeypatch, ("provide-client-params.sqs.ListQueues", sigint))
+    out = tmp_path / "org.json.gz"
+    out.write_bytes(b"\x1f\x8b previous snapshot bytes")
+    code, stdout, stderr = run(["collect", "--regions", REGION, "-o", str(out)], capsys)
+    assert sent.is_set()
+    # 130: interrupted (128 + SIGINT), one line (after the newline click writes past the terminal's ^C).
+    assert (code, stdout, stderr) == (130, "", "\nxpath-tui: interrupted\n")
+    assert out.read_bytes() == b"\x1f\x8b previous snapshot bytes"
+    assert [p.name for p in tmp_path.iterdir()] == ["org.json.gz"]
+
+
+def _fail_in_writer(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> list[str]:
+    """Makes the snapshot writer fail once its temporary file is written (at fsync), recording the file."""
+    import graph.snapshot
+
+    seen: list[str] = []
+
+    def fsync(descriptor: int) -> None:
+        seen.append(str(Path(f"/proc/self/fd/{descriptor}").resolve()))
+        raise error
+
+    monkeypatch.setattr(graph.snapshot.os, "fsync", fsync)
+    return seen
+
+
+@pytest.mark.usefixtures("world", "aws_keys")
+def test_a_full_disk_while_writing_exits_3_and_keeps_the_previous_file(monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "org.json"
+    out.write_text("previous snapshot")
+    seen = _fail_in_writer(monkeypatch, OSError(errno.ENOSPC, "No space left on device"))
+    code, _, stderr = run(["collect", "--regions", REGION, "-o", str(out)], capsys)
+    # The collection succeeded but could not be saved: an AWS-side run that produced nothing (3), one line.
+    assert code == ExitCode.AWS_FAILURE
+    assert stderr == (f"xpath-tui: error: {out}: the snapshot could not be written (No space left on device); "
+                      "the previous file is unchanged\n")
+    # The failure happened in the temporary file beside the target, which is gone; the old file is intact.
+    assert len(seen) == 1 and Path(seen[0]).parent == tmp_path and Path(seen[0]).name.endswith(".tmp")
+    assert out.read_text() == "previous snapshot"
+    assert [p.name for p in tmp_path.iterdir()] == ["org.json"]
+
+
+@pytest.mark.usefixtures("world", "aws_keys")
+def test_ctrl_c_inside_the_writer_exits_130_and_leaves_no_temporary_file(monkeypatch: pytest.MonkeyPatch,
+                                                                        tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "new.json"
+    _fail_in_writer(monkeypatch, KeyboardInterrupt())
+    code, _, stderr = run(["collect", "--regions", REGION, "-o", str(out)], capsys)
+    assert (code, stderr) == (130, "\nxpath-tui: interrupted\n")
+    # No previous file, and none was created: no half snapshot, no temporary file.
+    assert list(tmp_path.iterdir()) == []
