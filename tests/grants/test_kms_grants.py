@@ -187,3 +187,18 @@ def test_a_grant_names_a_role_by_name_whatever_its_path() -> None:
     ag = world([kms_grant(role_arn(B, "Worker"), ["Decrypt"])], b_roles=(worker,))
     # IAM identifies the role by its unique id; the ARN written without path still names it.
     assert edges_of(ag, "kms-grant", KEY)[worker.arn]["actions"] == ("kms:Decrypt",)
+
+
+def test_many_service_grants_give_one_edge_per_grantee_and_one_warning_per_key() -> None:
+    # EBS makes one grant per volume (each with its volume's encryption context) and grants to EC2's
+    # infrastructure sessions (KMS "Examining grants"); neither may flood the graph or the warnings.
+    grants = [kms_grant(role_arn(B, "Worker"), ["Decrypt"], f"vol{i}",
+                        Constraints={"EncryptionContextSubset": {"aws:ebs:id": f"vol-{i}"}}) for i in range(50)]
+    grants += [kms_grant(f"arn:aws:sts::{B}:assumed-role/aws:ec2-infrastructure/i-{i}", ["Decrypt"], f"ec2-{i}")
+               for i in range(50)]
+    ag = world(grants, b_roles=(role(B, "Worker"),))
+    (edge,) = [d for u, v, d in ag.graph.in_edges(KEY, data=True) if d["kind"] == "kms-grant"]
+    # Every grant needs its own volume's context: the one edge stays conditional.
+    assert edge["status"] == "conditional"
+    (warning,) = [w for w in ag.warnings if KEY in w]
+    assert warning.startswith(f"{KEY}: 50 grant(s) to principals the snapshot cannot model")
