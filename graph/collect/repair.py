@@ -95,6 +95,7 @@ def _set_aside_iam_document(account: dict[str, Any], key: str, index: int, inner
     if holder.get(field) == {"Version": _EMPTY_VERSION, "Statement": []}:
         return 0  # a second problem of the same document
     holder[field] = {"Version": _EMPTY_VERSION, "Statement": []}
-    account["errors"].append(ReadError(_IAM_SERVICE, "(policy document)", str(entry.get("Arn")), "InvalidPolicyDocument",
+    account["errors"].append(ReadError(_IAM_SERVICE, "(policy document)", str(entry.get("Arn")),
+                                       "InvalidPolicyDocument",
                                        f"{what} unreadable, read as granting nothing: {message}").to_json())
     return 1

@@ -52,8 +52,8 @@ def throttled(request: Any, service: str) -> AWSResponse:
         return _response(request, 429, "application/json", '{"Type": "User", "message": "Rate exceeded"}',
                          {"x-amzn-ErrorType": code})
     if protocol == "ec2":
-        return _response(request, 503, "text/xml", f"<Response><Errors><Error><Code>{code}</Code>"
-                         "<Message>Request limit exceeded.</Message></Error></Errors><RequestID>r</RequestID></Response>")
+        return _response(request, 503, "text/xml", f"<Response><Errors><Error><Code>{code}</Code><Message>"
+                         "Request limit exceeded.</Message></Error></Errors><RequestID>r</RequestID></Response>")
     if protocol == "rest-xml":
         return _response(request, 503, "application/xml",
                          f"<Error><Code>{code}</Code><Message>Please reduce your request rate.</Message></Error>")
