@@ -10,7 +10,7 @@ from __future__ import annotations
 from graph.build import build_graph
 from graph.external import external_access
 from tests.graph.scenarios import B, OUTSIDER, account, grant, organization, root, snapshot
-from tests.grants.helpers import ALL_USERS, acl_bucket, group_grant, key_with_grants, kms_grant
+from tests.grants.helpers import ALL_USERS, acl_bucket, group_grant, key_with_grants, kms_grant, user_grant
 
 
 def test_grants_and_acls_to_outsiders_are_external_access() -> None:
@@ -20,3 +20,12 @@ def test_grants_and_acls_to_outsiders_are_external_access() -> None:
     ag = build_graph(snapshot(account(B, resources=(key, public, private)), org=organization()))
     found = {(e.target, e.outsider, tuple(str(h.kind) for h in e.path.hops)) for e in external_access(ag).entries}
     assert found == {(key.arn, OUTSIDER, ("kms-grant",)), (public.arn, "*", ("s3-acl",))}
+
+
+def test_an_unknown_canonical_id_is_reported_as_an_outside_account() -> None:
+    stranger = "d" * 64
+    shared = acl_bucket(B, "shared", [user_grant(stranger, "READ")])
+    ag = build_graph(snapshot(account(B, resources=(shared,)), org=organization()))
+    # No collected bucket is owned by that canonical id, so its account is unknown: an outsider until shown otherwise.
+    assert [(e.target, e.outsider, str(e.outsider_kind)) for e in external_access(ag).entries] == [
+        (shared.arn, f"canonical-user:{stranger}", "external-account")]
