@@ -71,8 +71,9 @@ def test_a_cross_account_grantee_needs_its_own_identity_allow() -> None:
     assert edges[role_arn(A, "Reader")]["actions"] == ("kms:Decrypt",)
     assert {g.policy for g in edges[role_arn(A, "Reader")]["granted_by"]} == {
         "kms-grant", f"{role_arn(A, 'Reader')}/inline/inline"}
-    # Other's identity policies allow no KMS action: the grant alone gives it nothing.
+    # Other's identity policies allow no KMS action: the grant alone gives it nothing, and the answer says why.
     assert role_arn(A, "Other") not in edges
+    assert any(f"grant(s) to {role_arn(A, 'Other')} (kms:Decrypt) give no edge" in w for w in ag.warnings)
 
 
 def test_encryption_context_constraints_make_the_edge_conditional() -> None:
