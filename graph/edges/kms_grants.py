@@ -10,7 +10,9 @@ grants"; CreateGrant and GrantListEntry API reference):
   its own (naming the account delegates to IAM); another account, the grantee's identity policies
   must also allow the operation (the cross-account rule); explicit Denies, SCPs and RCPs apply.
   Grants are not gated by the key policy (they are an alternative to it), but a Deny in the key
-  policy still wins.
+  policy still wins. ⚠ The KMS guide states the cross-account IAM requirement for key policies,
+  not in so many words for grants; we apply it (SEMANTICS §10 lists IAM Deny and SCPs as the
+  grantee-side checks) and warn for every grant it leaves without an edge, so the answer says so.
 - Constraints `EncryptionContextSubset` / `EncryptionContextEquals` limit the grant to requests with
   that encryption context: conditions on `kms:EncryptionContext:<key>` (and, for Equals,
   `kms:EncryptionContextKeys`) that a snapshot cannot know, so such edges are conditional.
