@@ -244,9 +244,10 @@ def _targets(run: _Run, bases: Sequence[_Base], warnings: list[str]) -> list[Wor
                                           run.organization_errors, first.clients.renewal))
     if members is None:
         failure = run.organization_errors.snapshot()[-1]
+        hint = ("; --org needs the management account or a delegated administrator"
+                if "Denied" in failure.code or "NotInUse" in failure.code else "")
         raise CollectError(f"cannot list the organization's accounts from account {first.account_id} "
-                           f"({failure.code}: {failure.message}); --org needs the management account or a "
-                           "delegated administrator", location="organizations:ListAccounts")
+                           f"({failure.code}: {failure.message}){hint}", location="organizations:ListAccounts")
     work = []
     for member in members:
         if not member.active or not run.wanted(member.id):

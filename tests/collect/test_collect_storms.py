@@ -20,6 +20,7 @@ from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 from graph.build import build_graph
 from graph.collect import Collection, RetryMode, RetryPolicy, collect
 from graph.collect.retries import _Backoff
+from graph.errors import CollectError
 from graph.query import who_can
 from graph.snapshot import snapshot_to_dict
 from tests.collect.faults import Expiry, Storm
@@ -248,3 +249,14 @@ def test_a_profiles_expired_credentials_lose_the_rest_of_the_account() -> None:
     assert "cannot renew them" in why[0].message
     assert [e for e in errors if e.message.startswith("not read: ")]
     assert collection.partial
+
+
+@pytest.mark.usefixtures("world", "aws_keys")
+def test_a_throttled_organization_listing_is_not_blamed_on_the_account() -> None:
+    storm = Storm(throttles=99, operations=frozenset({"ListAccounts"}))
+    with pytest.raises(CollectError) as raised:
+        collect(org_options(regions=(REGION,), retry=FAST, hooks=(("before-send", storm.before_send),)))
+    # Retried up to the limit, then a message that names the throttling, not a wrong account type.
+    assert [len(times) for times in storm.calls("organizations.ListAccounts")] == [FAST.attempts]
+    assert "(ThrottlingException: Rate exceeded)" in str(raised.value)
+    assert "delegated administrator" not in str(raised.value)
