@@ -9,6 +9,7 @@ snapshot is known valid and the graph is built.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -107,6 +108,10 @@ class XPathApp(App[None]):
         else:
             snapshot = loaded
         del loaded
+        # The model lives as long as the app: keep the collector from walking its million objects
+        # again and again (a full pass took a third of a second, often during the first paint), and
+        # keep the forked graph builder's copy of it shared.
+        gc.freeze()
         catalog = Catalog(snapshot)
         self.post_message(SnapshotLoaded(catalog, Verification.PENDING if pending else Verification.DONE))
         # Forking and indexing compete with the first paint: let the overview show first.
