@@ -316,11 +316,11 @@ def child_explorer(path: Path) -> None:
     except ModuleNotFoundError:
         print(json.dumps({key: "n/a (explorer not built)" for key in _EXPLORER_KEYS}), flush=True)
         return
-    from graph.snapshot import load_snapshot
+    from tui.options import open_snapshot_or_demo
 
     async def session() -> None:
         start = time.perf_counter()
-        app = XPathApp(lambda: load_snapshot(path))
+        app = XPathApp(lambda: open_snapshot_or_demo(str(path)))
         async with app.run_test(size=(160, 50)) as pilot:
             while app.catalog is None and app.load_error is None:
                 await pilot.pause(0.01)
