@@ -145,6 +145,27 @@ def case_policy_statements(scale: Scale) -> Figures:
     return clock.figures
 
 
+def many_principals_snapshot(statements: int) -> dict[str, Any]:
+    """A bucket policy of `statements` statements, each granting s3:GetObject to a different outside account."""
+    found = [{"Sid": f"S{index}", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{100000000000 + index}:root"},
+              "Action": "s3:GetObject", "Resource": "arn:aws:s3:::crowded/*"} for index in range(statements)]
+    bucket = {"arn": "arn:aws:s3:::crowded", "type": "AWS::S3::Bucket", "region": "us-east-1", "name": "crowded",
+              "policy": {"Version": "2012-10-17", "Statement": found}}
+    return _base_snapshot([], [bucket])
+
+
+def case_resource_policy_principals(scale: Scale) -> Figures:
+    """Graph build of a bucket policy whose statements each name another account (cost per size)."""
+    sizes = (250, 500, 1_000, 2_000) if scale is Scale.FULL else (50, 100)
+    clock = _Clock()
+    for size in sizes:
+        snapshot = parse_snapshot(many_principals_snapshot(size))
+        graph = clock.phase(f"build_{size}", lambda s=snapshot: build_graph(s))
+        answer = clock.phase(f"who_can_{size}", lambda g=graph: who_can(g, "arn:aws:s3:::crowded", action="s3:GetObject"))
+        clock.figures[f"who_can_{size}_principals"] = len(answer.principals)
+    return clock.figures
+
+
 # --- a 50 MB snapshot ----------------------------------------------------------------------------
 
 def case_large_snapshot(scale: Scale) -> Figures:
@@ -335,6 +356,8 @@ def case_wildcards(scale: Scale) -> Figures:
 CASES: tuple[Case, ...] = (
     Case("policy_10k_statements", "a policy of 10,000 statements: parse, evaluate, in a snapshot, graph build",
          case_policy_statements),
+    Case("resource_policy_principals", "a bucket policy of 250 to 2,000 statements, each naming another account: "
+         "graph build per size", case_resource_policy_principals),
     Case("snapshot_50mb", "a ~50 MB snapshot (540 synthetic accounts): load and validate", case_large_snapshot),
     Case("trust_cycle_1000", "a trust cycle of 1,000 roles (and a mesh of 4 trusts per role): who-can, paths, reach",
          case_trust_cycle),

@@ -134,3 +134,29 @@ def test_the_benchmark_measures_a_case_in_a_child_process() -> None:
     figures = report["cases"]["wildcards_exponential"]
     assert figures["peak_rss_mib"] > 0 and figures["total_cpu_s"] >= 0
     assert report["machine"]["python"].startswith("3.")
+
+
+def _build_cpu(statements: int) -> float:
+    snapshot = parse_snapshot(adversarial.many_principals_snapshot(statements))
+    start = time.process_time()
+    graph = build_graph(snapshot)
+    elapsed = time.process_time() - start
+    assert graph.graph.number_of_edges() >= statements  # one grant per named account
+    return elapsed
+
+
+def test_a_bucket_policy_naming_many_accounts_is_answered_right() -> None:
+    graph = build_graph(parse_snapshot(adversarial.many_principals_snapshot(60)))
+    answer = adversarial.who_can(graph, "arn:aws:s3:::crowded", action="s3:GetObject")
+    # each statement names one outside account's root: 60 opaque accounts, each allowed directly
+    assert len(answer.principals) == 60 and all(entry.kind == "account" for entry in answer.principals)
+
+
+@pytest.mark.xfail(strict=True, reason="graph build is quadratic in a resource policy's named principals: each "
+                                       "principal is evaluated against every statement (graph/edges/shared.py "
+                                       "-> common.evaluate_pair); 1,000 statements took 10 s CPU, 10,000 did "
+                                       "not finish in 600 s")
+def test_a_bucket_policy_naming_many_accounts_builds_in_linear_time() -> None:
+    small, large = _build_cpu(50), _build_cpu(400)
+    # 8 times the statements: about 8 times the work when linear, up to 64 times when quadratic
+    assert large < 16 * max(small, 0.01), (small, large)
