@@ -43,6 +43,22 @@ def _as_string(value: object) -> str:
 
 _NOTHING = object()
 
+_last_keys: list[tuple[frozenset[str], dict[str, str]]] = []
+"""The last key map built: the graph asks many actions with one context, so the next request
+usually has the same keys (values are always read from the request itself)."""
+
+
+def _key_map(raw: Mapping[str, object]) -> dict[str, str]:
+    """Lower-cased key -> key as written (the last one wins, as in a dict built in order)."""
+    if _last_keys:
+        keys, mapping = _last_keys[0]
+        if raw.keys() == keys:
+            return mapping
+    mapping = {key.lower(): key for key in raw}
+    if len(mapping) == len(raw):  # no two keys differ only in case, so their order does not matter
+        _last_keys[:] = [(frozenset(raw), mapping)]
+    return mapping
+
 
 class RequestContext:
     """Condition-key values of one request, with the unknown/absent distinction.
@@ -57,7 +73,7 @@ class RequestContext:
                  known_absent: frozenset[str] = frozenset()) -> None:
         self._values: dict[str, tuple[str, ...]] = {key.lower(): _as_strings(value) for key, value in values.items()}
         self._raw: Mapping[str, object] | None = None
-        self._lowered: dict[str, object] | None = None
+        self._lowered: dict[str, str] | None = None
         self._derived: Mapping[str, tuple[str, ...]] = {}
         self._derived_absent: frozenset[str] = frozenset()
         self._known_absent = known_absent
@@ -99,8 +115,9 @@ class RequestContext:
         if raw is not None:
             lowered = self._lowered
             if lowered is None:
-                lowered = self._lowered = {key.lower(): value for key, value in raw.items()}
-            value = lowered.get(key_lower, _NOTHING)
+                lowered = self._lowered = _key_map(raw)
+            original = lowered.get(key_lower)
+            value = _NOTHING if original is None else raw.get(original, _NOTHING)
             if value is not _NOTHING:
                 normalized = (value,) if type(value) is str else _as_strings(value)
                 self._values[key_lower] = normalized

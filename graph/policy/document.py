@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from graph.errors import PolicyError
+from graph.policy.action_index import ActionIndex
 from graph.policy.conditions import Clause, parse_condition_block
 from graph.policy.principals import PrincipalSet, parse_principal_element
 from graph.policy.variables import Template, parse_template
@@ -81,6 +82,8 @@ class Policy:
     referenced_keys: tuple[str, ...] = field(default=(), compare=False)
     """Lower-cased context keys the statements read (conditions and policy variables)."""
     _by_action: dict[str, tuple[Statement, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _index: list[ActionIndex] = field(default_factory=list, compare=False, repr=False)
+    """Holds the policy's `ActionIndex` once built (lazily: many policies are never evaluated)."""
     named_arns: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     """Every ARN a Principal element of the policy names (a cheap test before looking for a session ARN)."""
 
@@ -94,7 +97,9 @@ class Policy:
         key = action.lower()
         found = self._by_action.get(key)
         if found is None:
-            found = tuple(statement for statement in self.statements if statement.matches_action(key))
+            if not self._index:
+                self._index.append(ActionIndex(self.statements))
+            found = tuple(self.statements[position] for position in self._index[0].select(key, self.statements))
             if len(self._by_action) < 4096:
                 self._by_action[key] = found
         return found
