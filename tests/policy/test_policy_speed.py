@@ -1,0 +1,98 @@
+"""The evaluator's fast paths give the answers of the plain rules (issue 3, speed).
+
+Each compiled form is checked against the straightforward matcher it replaces, and each memo
+against a request that differs in exactly what the memo must still see.
+
+RES: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+ACT: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+CO: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+EVAL: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+"""
+
+from __future__ import annotations
+
+import time
+
+from evaluator_cases import A, B, OBJECT, ROLE, USER, allow, deny, pol, req
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph.policy import Decision, evaluate, resource_matches
+from graph.policy.wildcard import compile_resources
+
+_PATTERN = st.text(alphabet="ab*?:/", max_size=10).filter(bool)
+_ARN = st.text(alphabet="ab:/", max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PATTERN, min_size=1, max_size=4).map(tuple), _ARN)
+def test_compiled_resource_patterns_agree_with_matching_each_pattern(patterns: tuple[str, ...], arn: str) -> None:
+    # RES: a statement covers the resource when any of its Resource entries matches; the compiled
+    # set (exact set + trailing-star prefixes + the rest) must say the same for every pattern shape.
+    assert compile_resources(patterns).matches(arn) is any(resource_matches(pattern, arn) for pattern in patterns)
+
+
+_ACTION_PATTERN = st.sampled_from(["*", "s3:*", "s3:get*", "s3:getobject", "s?:get*", "s*:*object", "iam:pass?ole",
+                                   "sts:assumerole", "S3:GetObject", "ec2:describe*"])
+_ACTION = st.sampled_from(["s3:GetObject", "s3:PutObject", "sts:AssumeRole", "iam:PassRole", "ec2:DescribeVpcs",
+                           "sqs:GetQueueUrl", "S3:GETOBJECT"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.lists(_ACTION_PATTERN, min_size=1, max_size=3)), min_size=1, max_size=5),
+       _ACTION)
+def test_the_action_index_selects_exactly_the_statements_whose_action_covers_it(
+        shapes: list[tuple[bool, list[str]]], action: str) -> None:
+    # ACT: Action covers the action when an entry matches (case-insensitive); NotAction when none does.
+    statements = [{"Effect": "Allow", ("NotAction" if negated else "Action"): patterns, "Resource": "*"}
+                  for negated, patterns in shapes]
+    policy = pol(*statements)
+    expected = [statement.index for statement in policy.statements if statement.matches_action(action)]
+    assert [statement.index for statement in policy.statements_for_action(action)] == expected
+
+
+def test_a_hostile_resource_pattern_and_condition_on_a_huge_arn_decide_quickly() -> None:
+    # RES/CO: `*` matches any run of characters. A backtracking matcher takes exponential time on
+    # `*a*a*...*b` against 20,000 `a`s; the evaluator must answer in far less than a second.
+    huge = "arn:aws:s3:::bucket/" + "a" * 20_000
+    hostile = "arn:aws:s3:::bucket/" + "*a" * 60 + "*b"
+    policy = pol(allow(resource=hostile, Condition={"StringLike": {"aws:PrincipalTag/team": "*a" * 60 + "*b"}}))
+    start = time.process_time()
+    no_b = evaluate(req(resource=huge, identity=(policy,), context={"aws:PrincipalTag/team": "a" * 20_000}))
+    with_b = evaluate(req(resource=huge + "b", identity=(policy,), context={"aws:PrincipalTag/team": "a" * 20_000 + "b"}))
+    elapsed = time.process_time() - start
+    assert no_b.decision is Decision.IMPLICIT_DENY  # no `b` at the end: the pattern cannot match
+    assert with_b.decision is Decision.ALLOWED  # both the ARN and the tag end in `b`
+    assert elapsed < 1.0
+
+
+def test_a_context_dict_changed_between_requests_is_read_again() -> None:
+    # CO: StringEquals compares the request's value; the evaluator reuses its map of key names
+    # while the keys stay the same, so a value changed in place must still be seen.
+    policy = pol(allow(Condition={"StringEquals": {"aws:PrincipalTag/team": "data"}}))
+    context = {"aws:PrincipalTag/team": "data"}
+    assert evaluate(req(identity=(policy,), context=context)).decision is Decision.ALLOWED
+    context["aws:PrincipalTag/team"] = "web"
+    assert evaluate(req(identity=(policy,), context=context)).decision is Decision.IMPLICIT_DENY
+    context["AWS:PRINCIPALTAG/TEAM"] = "data"  # condition keys are case-insensitive: the later key wins
+    assert evaluate(req(identity=(policy,), context=context)).decision is Decision.ALLOWED
+
+
+def test_the_same_policy_outcomes_combine_differently_across_accounts() -> None:
+    # EVAL: in its own account an identity-policy Allow suffices; from another account the
+    # resource's account must also allow (no resource policy here), so the second is an implicit
+    # deny although every policy group gives the very same outcome (and memo entry) both times.
+    identity = (pol(allow()),)
+    assert evaluate(req(USER, account=A, identity=identity)).decision is Decision.ALLOWED
+    assert evaluate(req(USER, account=B, identity=identity)).decision is Decision.IMPLICIT_DENY
+    assert evaluate(req(USER, account=A, identity=identity)).decision is Decision.ALLOWED
+
+
+def test_a_statement_for_another_service_neither_allows_nor_denies() -> None:
+    # ACT/EVAL: statements whose Action does not cover the action are skipped (the fast path for a
+    # group with no such statement): the s3 Deny does not touch sts:AssumeRole, the sts Allow grants it.
+    identity = (pol(deny("s3:*"), allow("sts:AssumeRole")),)
+    role_arn = f"arn:aws:iam::{A}:role/Target"
+    assert evaluate(req(ROLE, "sts:AssumeRole", role_arn, identity=identity)).decision is Decision.ALLOWED
+    assert evaluate(req(ROLE, "s3:GetObject", OBJECT, identity=identity)).decision is Decision.EXPLICIT_DENY
+    assert evaluate(req(ROLE, "ec2:RunInstances", "*", identity=identity)).decision is Decision.IMPLICIT_DENY
