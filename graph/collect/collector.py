@@ -306,7 +306,7 @@ def collect(options: CollectOptions, progress: ProgressCallback | None = None) -
     initial = _targets(run, bases, warnings)
     if not run.accounts:
         raise CollectError("no account to read: --accounts matches none of the accounts found", location="--accounts")
-    Scheduler(options.workers, progress, run.error_count, run.record_crash).run(initial)
+    Scheduler(options.workers, progress, run.error_count, run.record_crash, settings.stop).run(initial)
     run.record_lost_credentials()
     read = [data for data in run.accounts.values() if data.read_anything]
     if not read:

@@ -1,12 +1,13 @@
 """Runs `Work` in a bounded thread pool until no work is left, reporting progress as it goes.
 
 Only this (the calling) thread submits work and calls the progress callback, so callbacks need
-no locking. On Ctrl-C the queued work is cancelled and the exception propagates at once; calls
-already in flight end within their timeouts.
+no locking. On Ctrl-C the queued work is cancelled, `stop` is set (every client then refuses to
+send: work in flight ends at its next request or retry) and the exception propagates at once.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
@@ -20,7 +21,7 @@ class Scheduler:
     """A bounded pool of workers for accounts x regions x services."""
 
     def __init__(self, workers: int, progress: ProgressCallback | None, error_count: Callable[[str], int],
-                 on_crash: Callable[[Work, Exception], None]) -> None:
+                 on_crash: Callable[[Work, Exception], None], stop: threading.Event | None = None) -> None:
         """Sets up a scheduler.
 
         Args:
@@ -28,11 +29,13 @@ class Scheduler:
             progress: Told of every queued and finished piece of work.
             error_count: The number of errors recorded so far in an account (for progress counts).
             on_crash: Records a piece of work that failed on a response of an unexpected shape.
+            stop: Set when the run is abandoned, so that work in flight stops at its next request.
         """
         self._workers = workers
         self._progress = progress
         self._error_count = error_count
         self._on_crash = on_crash
+        self._stop = stop or threading.Event()
 
     def _emit(self, event: ProgressEvent) -> None:
         if self._progress is not None:
@@ -64,6 +67,7 @@ class Scheduler:
                     for more in done.more:
                         submit(more)
         except BaseException:
+            self._stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=True)

@@ -43,6 +43,19 @@ class ClientSettings:
     endpoint_url: str | None = None
     hooks: tuple[Hook, ...] = ()
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    stop: threading.Event = field(default_factory=threading.Event)
+    """Set when the run is abandoned (Ctrl-C): every client refuses to send anything more."""
+
+
+class RunStopped(Exception):
+    """Raised in a worker thread by its next AWS request once the run is abandoned (ends the work quickly)."""
+
+
+def _refuse_when_stopped(stop: threading.Event) -> Callable[..., None]:
+    def before_send(**_: Any) -> None:
+        if stop.is_set():
+            raise RunStopped("the collection was interrupted")
+    return before_send
 
 
 def client_config(workers: int, *, connect_timeout: float = 10, read_timeout: float = 30,
@@ -166,6 +179,8 @@ class Clients:
                 if self._settings.endpoint_url and service == "s3control":
                     found.meta.events.register("before-sign.s3-control", _without_account_host)
                 retries.install(found, self._settings.retry)
+                # Before each attempt, retries included: an abandoned run's workers stop at their next request.
+                found.meta.events.register_first("before-send", _refuse_when_stopped(self._settings.stop))
                 self._cache[key] = found
             return found
 

@@ -10,6 +10,7 @@ import dataclasses
 import errno
 import signal
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from botocore.exceptions import ClientError
 import graph.collect
 from graph.errors import ExitCode
 from graph.snapshot import load_snapshot
+from tests.collect import faults
 from tests.collect.world import BUCKET_REGION, COLLECTOR_ROLE, EXTERNAL_ID, MANAGEMENT, REGION, World
 from tui.cli import main
 
@@ -151,7 +153,10 @@ def test_a_real_sigint_mid_collection_leaves_the_previous_file_untouched(monkeyp
             sent.set()
             signal.raise_signal(signal.SIGINT)
 
-    with_hooks(monkeypatch, ("provide-client-params.sqs.ListQueues", sigint))
+    def throttled(request: Any, **_: Any) -> Any:
+        return faults.throttled(request, "kms")  # every attempt: with the default policy, a minute of retries
+
+    with_hooks(monkeypatch, ("provide-client-params.sqs.ListQueues", sigint), ("before-send.kms", throttled))
     out = tmp_path / "org.json.gz"
     out.write_bytes(b"\x1f\x8b previous snapshot bytes")
     code, stdout, stderr = run(["collect", "--regions", REGION, "-o", str(out)], capsys)
@@ -160,6 +165,12 @@ def test_a_real_sigint_mid_collection_leaves_the_previous_file_untouched(monkeyp
     assert (code, stdout, stderr) == (130, "", "\nxpath-tui: interrupted\n")
     assert out.read_bytes() == b"\x1f\x8b previous snapshot bytes"
     assert [p.name for p in tmp_path.iterdir()] == ["org.json.gz"]
+    # The workers still retrying KMS stop at their next attempt instead of retrying for a minute,
+    # so the process can exit (the interpreter waits for them).
+    deadline = time.monotonic() + 10
+    for worker in [t for t in threading.enumerate() if t.name.startswith("xpath-collect")]:
+        worker.join(timeout=max(0.0, deadline - time.monotonic()))
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("xpath-collect")]
 
 
 def _fail_in_writer(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> list[str]:
