@@ -8,12 +8,16 @@ cross-account AssumeRole against a trust policy with an ExternalId; and the same
 three-valued mode. Policies are parsed once (as the graph does); every evaluation is a full
 `evaluate` call. "warm" means the evaluator's per-policy-group memos have seen the
 (caller, resource) combinations before, as when the graph evaluates many principals that share
-managed policies against the same resources; "cold" means every request is new.
+managed policies against the same resources; "cold" means every request is new. The header
+gives the CPU, the load and the CPU time of a fixed pure-Python loop, since a loaded or slower
+machine inflates CPU time too.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import sys
 import time
 from collections.abc import Callable
@@ -83,6 +87,15 @@ def _s3_cold_request(index: int) -> Request:
     return _s3_request(index, unique=True)
 
 
+def _s3_new_object_request(index: int) -> Request:
+    request = _s3_request(index)
+    return Request(principal=request.principal, action=request.action,
+                   resource=f"arn:aws:s3:::shared-data-bucket/reports/{index}-{index % 7}.csv",
+                   resource_account=request.resource_account, identity_policies=request.identity_policies,
+                   permission_boundary=request.permission_boundary, resource_policy=request.resource_policy,
+                   scps=request.scps, rcps=request.rcps, context=request.context)
+
+
 def _trust_request(index: int) -> Request:
     return Request(principal=f"arn:aws:iam::{A}:role/App", action="sts:AssumeRole",
                    resource=f"arn:aws:iam::{B}:role/Target{index % 20}", resource_account=B,
@@ -121,16 +134,41 @@ SCENARIOS: tuple[tuple[str, Callable[[int], Request], bool], ...] = (
     ("cross-account s3:GetObject, SCP+RCP+boundary+bucket policy, 4,850 distinct callerxobject (warm)",
      _s3_request, True),
     ("same, every request a new caller and object (cold: no memo hits on caller/resource)", _s3_cold_request, False),
+    ("same, 50 callers, every request a new object (as the graph: few callers, many resources)",
+     _s3_new_object_request, False),
     ("cross-account sts:AssumeRole against a trust policy with ExternalId (warm)", _trust_request, True),
     ("same, three-valued: ExternalId unknown -> conditional (warm)", _three_valued_request, True),
 )
 
 
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError as error:
+        return f"unknown ({error.strerror})"
+    return platform.processor() or "unknown"
+
+
+def _reference_loop() -> float:
+    """CPU seconds of ten million pure-Python additions: compares this machine with another."""
+    start = time.process_time()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.process_time() - start
+
+
 def main() -> None:
-    """Print evaluations per second for each scenario."""
+    """Print the machine, then evaluations per CPU second for each scenario."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="CPU time per scenario")
     args = parser.parse_args()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"machine: {_cpu_model()}, {os.cpu_count()} cores, load {load:.1f}; Python {platform.python_version()}; "
+          f"reference loop (10M additions) {_reference_loop():.2f} s CPU")
+    print("rates are evaluations per second of process CPU time, one core")
     for name, build, warm in SCENARIOS:
         rate, decision = _rate(build, args.seconds, warm=warm)
         print(f"{rate:>10,.0f} evaluations/s  {name}  -> {decision}")
