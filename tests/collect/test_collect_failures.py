@@ -1,6 +1,8 @@
 """Partial failure and the read-only rule, with failures injected through botocore event hooks.
 
-One collection of the moto organization runs with every kind of failure issue 5 lists at once:
+One collection of the moto organization runs with every kind of failure issue 5 lists at once
+(harder failures, issue 10, are in `test_collect_storms.py` and `test_collect_malformed.py`, built
+on the same hooks through `tests.collect.faults`):
 AccessDenied on one service, a read timeout, a resource deleted between list and get, throttling
 that the adaptive retries outlast, and one account whose collector role cannot be assumed. A
 second, clean collection records every operation called to prove the read-only rule.
@@ -20,12 +22,12 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, ReadTimeoutError
-from moto.core.botocore_stubber import MockRawResponse
 
 from graph.build import build_graph
 from graph.collect import Collection, CollectOptions, collect
 from graph.model import ResourceType
 from graph.query import who_can
+from tests.collect import faults
 from tests.collect.test_collect_org import account, org_options, resource
 from tests.collect.world import COLLECTOR_ROLE, MANAGEMENT, World
 
@@ -66,8 +68,7 @@ class Injector:
             if self.throttled >= THROTTLES:
                 return None  # let moto answer
             self.throttled += 1
-        body = b'{"__type": "ThrottlingException", "message": "Rate exceeded"}'
-        return AWSResponse(request.url, 400, {"Content-Type": "application/x-amz-json-1.1"}, MockRawResponse(body))
+        return faults.throttled(request, "kms")
 
     def hooks(self) -> tuple[tuple[str, Any], ...]:
         return (
