@@ -37,7 +37,17 @@ from graph.edges.common import (
     load_policy,
 )
 from graph.edges.catalog import modelled
-from graph.edges.iam_actions import Check, Outcome, best, combine, decide, named_principals, short_arn, unbounded
+from graph.edges.iam_actions import (
+    Check,
+    Holders,
+    Outcome,
+    best,
+    combine,
+    decide,
+    named_principals,
+    short_arn,
+    unbounded,
+)
 from graph.edges.principals import PrincipalIndex
 from graph.edges.resources import resource_target
 from graph.edges.shared import action_groups
@@ -64,38 +74,47 @@ def _trust_naming(caller: Caller) -> LoadedPolicy:
     return load_policy(document, f"trust policy written by {caller.principal}")
 
 
-def _users(snapshot: Snapshot) -> Iterator[tuple[Account, User]]:
+def _take_over(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeSpec]:
+    """Edges to users whose credentials the caller can create, and roles whose trust it can rewrite.
+
+    An unbounded caller (`iam_actions.unbounded`) only gets edges to principals some policy names by ARN.
+    """
+    named = named_principals(snapshot)
+    holders = Holders(principals)
+    plain: dict[str, bool] = {}
+
+    def worth(caller: Caller, target: str, target_named: bool) -> bool:
+        if caller.node == target:
+            return False
+        if caller.node not in plain:
+            plain[caller.node] = not unbounded(caller)
+        return target_named or plain[caller.node]
+
     for account in snapshot.accounts:
         for user in account.users:
-            yield account, user
-
-
-def _worth(caller: Caller, target: str, named: frozenset[str]) -> bool:
-    """Whether acting as `target` can add to what `caller` has (see `iam_actions.unbounded`)."""
-    return caller.node != target and (short_arn(target) in named or not unbounded(caller))
-
-
-def _take_over(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeSpec]:
-    """Edges to users whose credentials the caller can create, and roles whose trust it can rewrite."""
-    named = named_principals(snapshot)
-    for account, user in _users(snapshot):
-        for caller in principals.candidates(account.id, "iam", user.arn):
-            if not _worth(caller, user.arn, named):
-                continue
-            outcome = best(decide(caller, _iam_check(action, user.arn, account.id)) for action in TAKE_OVER_USER)
-            if outcome is not None:
-                yield outcome.edge(caller.node, user.arn, EdgeKind.PRIVILEGE_ESCALATION)
-    for account in snapshot.accounts:
+            user_named = short_arn(user.arn) in named
+            found: dict[str, list[Outcome | None]] = {}
+            for action in TAKE_OVER_USER:
+                for caller in holders.on(account.id, action, user.arn):
+                    if worth(caller, user.arn, user_named):
+                        found.setdefault(caller.node, []).append(
+                            decide(caller, _iam_check(action, user.arn, account.id)))
+            for node, outcomes in found.items():
+                outcome = best(outcomes)
+                if outcome is not None:
+                    yield outcome.edge(node, user.arn, EdgeKind.PRIVILEGE_ESCALATION)
         for role in account.roles:
             if role.service_linked:
                 continue  # IAM refuses to change a service-linked role's trust
-            target = role_target(role, principals)
-            for caller in principals.candidates(account.id, "iam", role.arn):
-                if not _worth(caller, role.arn, named):
+            role_named = short_arn(role.arn) in named
+            target = None
+            for caller in holders.on(account.id, "iam:UpdateAssumeRolePolicy", role.arn):
+                if not worth(caller, role.arn, role_named):
                     continue
                 rewrite = decide(caller, _iam_check("iam:UpdateAssumeRolePolicy", role.arn, account.id))
                 if rewrite is None:
                     continue
+                target = target or role_target(role, principals)
                 assume = decide(caller, Check("sts:AssumeRole", role.arn, account.id, _trust_naming(caller),
                                               PolicyKind.TRUST, target.rcps, target.request_context,
                                               target.context.known_absent))

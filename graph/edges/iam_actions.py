@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.edges.common import Caller, EdgeKind, EdgeSpec, Grant, Levels, LoadedPolicy, PolicyKind, Status
+from graph.edges.principals import PrincipalIndex
 from graph.edges.statements import (
     StatementShape,
     account_of_principal,
@@ -97,6 +98,26 @@ def identity_may_allow(caller: Caller, action: str, arn: str) -> bool:
 def _covering(text: str, action: str) -> tuple[StatementShape, ...]:
     """The Allow statements of a policy whose Action element covers `action`."""
     return tuple(shape for shape in statement_shapes(text) if shape.allows and statement_covers_action(shape, action))
+
+
+@dataclass(slots=True)
+class Holders:
+    """The principals of each account with an identity Allow statement that covers an action (on any ARN)."""
+
+    principals: PrincipalIndex
+    found: dict[tuple[str, str], list[Caller]] = field(default_factory=dict)
+
+    def of(self, account: str, action: str) -> list[Caller]:
+        """Principals of `account` whose identity policies could allow `action` somewhere."""
+        key = (account, action)
+        if key not in self.found:
+            self.found[key] = [caller for caller in self.principals.by_account.get(account, ())
+                               if any(_covering(loaded.text, action) for loaded in caller.identity)]
+        return self.found[key]
+
+    def on(self, account: str, action: str, arn: str) -> list[Caller]:
+        """Principals of `account` whose identity policies could allow `action` on `arn`."""
+        return [caller for caller in self.of(account, action) if identity_may_allow(caller, action, arn)]
 
 
 def decide(caller: Caller, check: Check) -> Outcome | None:

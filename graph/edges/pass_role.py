@@ -26,7 +26,18 @@ from enum import StrEnum
 from graph import context
 from graph.edges.assume_role import role_target
 from graph.edges.common import Caller, EdgeKind, EdgeSpec, PolicyKind
-from graph.edges.iam_actions import Check, Outcome, any_chosen, best, combine, decide, named_principals, short_arn, unbounded
+from graph.edges.iam_actions import (
+    Check,
+    Holders,
+    Outcome,
+    any_chosen,
+    best,
+    combine,
+    decide,
+    named_principals,
+    short_arn,
+    unbounded,
+)
 from graph.edges.principals import PrincipalIndex, service_caller
 from graph.edges.resource_policy import Scope, named_callers
 from graph.edges.resources import resource_target
@@ -145,20 +156,24 @@ def _pass_check(role: Role, launch: Launch, principals: PrincipalIndex) -> Check
 def _created(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeSpec]:
     services = _Services({})
     named = named_principals(snapshot)
+    holders = Holders(principals)
     for account in snapshot.accounts:
         for role in account.roles:
             if role.service_linked:
                 continue  # a service-linked role is only ever used by its own service
             launches = [launch for launch in _trusted_services(role)
                         if launch.profile is Profile.NONE or role.instance_profile_arns]
-            trusted = [(launch, trust, _pass_check(role, launch, principals)) for launch in launches
-                       if (trust := _trust(role, launch, principals)) is not None]
-            if not trusted:
+            if not launches:
                 continue
             role_named = short_arn(role.arn) in named
-            for caller in principals.candidates(role.account_id, "iam", role.arn):
-                if caller.node == role.arn or (not role_named and unbounded(caller)):
-                    continue  # an unbounded caller gains nothing from a role nobody names
+            # an unbounded caller gains nothing from a role nobody names
+            callers = [caller for caller in holders.on(role.account_id, "iam:PassRole", role.arn)
+                       if caller.node != role.arn and (role_named or not unbounded(caller))]
+            if not callers:
+                continue
+            trusted = [(launch, trust, _pass_check(role, launch, principals)) for launch in launches
+                       if (trust := _trust(role, launch, principals)) is not None]
+            for caller in callers:
                 for launch, trust, check in trusted:
                     passing = decide(caller, check)
                     if passing is None:
