@@ -129,3 +129,54 @@ def test_progress_reports_every_piece_of_work_and_every_resource(world: World,
     # --accounts read only data, in us-east-1 (the eu-west-1 bucket is left out).
     assert [a.id for a in collection.snapshot.accounts] == [world.data]
     assert world.bucket_arn not in {r.arn for r in collection.snapshot.accounts[0].resources}
+
+
+def test_a_session_rejected_by_several_reads_at_once_is_renewed_once() -> None:
+    from graph.collect.sessions import Renewal
+
+    renewals: list[int] = []
+    renewal = Renewal("arn:aws:iam::111111111111:role/XPathCollector", lambda: renewals.append(1))
+    seen = renewal.generation
+    # The first read told ExpiredToken renews; a second one that was in flight with the same old
+    # session just reads again with the new one.
+    assert renewal.renew(seen, "ExpiredToken") is True
+    assert renewal.renew(seen, "ExpiredTokenException") is True
+    assert (len(renewals), renewal.generation, renewal.lost) == (1, 1, None)
+    # A later expiry (of the new session) renews again.
+    assert renewal.renew(renewal.generation, "ExpiredToken") is True and len(renewals) == 2
+
+
+def test_a_session_that_cannot_be_renewed_is_lost_with_the_reason() -> None:
+    from botocore.exceptions import ClientError
+
+    from graph.collect.sessions import Renewal
+
+    def denied() -> None:
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "trust changed"}}, "AssumeRole")
+
+    renewal = Renewal("arn:aws:iam::111111111111:role/XPathCollector", denied)
+    assert renewal.renew(0, "ExpiredToken") is False
+    lost = renewal.lost
+    assert lost is not None and (lost.operation, lost.code) == ("AssumeRole", "AccessDenied")
+    assert lost.message == "the session expired mid-run and assuming the role again failed: trust changed"
+    # Later reads are not retried (the loss is final for this run).
+    assert renewal.renew(0, "ExpiredToken") is False
+    # A profile's credentials cannot be renewed by the collector at all.
+    profile = Renewal("profile dev", None)
+    assert profile.renew(0, "ExpiredToken") is False
+    assert profile.lost is not None and profile.lost.operation == "(credentials)"
+
+
+def test_a_read_after_the_credentials_were_lost_is_recorded_without_calling_aws() -> None:
+    from graph.collect.sessions import Renewal
+
+    renewal = Renewal("profile dev", None)
+    renewal.renew(0, "ExpiredToken")
+    reader, stub, errors = _s3_reader()
+    reader = Reader(reader.client, "s3", errors, renewal)
+    with stub:  # no response queued: a call would fail the stubber
+        reply = reader.call("GetBucketPolicy", "arn:aws:s3:::b", Bucket="b")
+    assert reply.outcome is Outcome.FAILED
+    [error] = errors.snapshot()
+    assert (error.operation, error.resource, error.code) == ("GetBucketPolicy", "arn:aws:s3:::b", "ExpiredToken")
+    assert error.message.startswith("not read: the credentials expired mid-run")
