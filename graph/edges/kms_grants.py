@@ -10,9 +10,18 @@ grants"; CreateGrant and GrantListEntry API reference):
   its own (naming the account delegates to IAM); another account, the grantee's identity policies
   must also allow the operation (the cross-account rule); explicit Denies, SCPs and RCPs apply.
   Grants are not gated by the key policy (they are an alternative to it), but a Deny in the key
-  policy still wins. ⚠ The KMS guide states the cross-account IAM requirement for key policies,
-  not in so many words for grants; we apply it (SEMANTICS §10 lists IAM Deny and SCPs as the
-  grantee-side checks) and warn for every grant it leaves without an edge, so the answer says so.
+  policy still wins.
+- ⚠ Contested: a cross-account grantee whose own IAM policies do not allow the operation. The KMS
+  guide requires the caller's IAM allow across accounts for KEY POLICIES ("Allowing users in other
+  accounts to use a KMS key": "Neither the key policy nor the IAM policy alone is sufficient"), but
+  no AWS page we found says it for GRANTS ("Grants in AWS KMS": a grant is considered "along with
+  key policies and IAM policies"; the grantee "can represent one or more identities in the same AWS
+  account as the KMS key or in a different account"; "Examining grants": grants "are an
+  alternative to the key policy"). A wrong "nobody can reach it" being the worst answer, when the
+  ONLY thing stopping such a grant is the grantee's identity side being an implicit deny (no
+  explicit Deny, SCPs, RCPs and boundary allow), the edge is kept: status `conditional`,
+  `contested=True`, and a warning names the grant and the reason. Explicit Denies, SCPs, RCPs and
+  permission boundaries still remove it.
 - Constraints `EncryptionContextSubset` / `EncryptionContextEquals` limit the grant to requests with
   that encryption context: conditions on `kms:EncryptionContext:<key>` (and, for Equals,
   `kms:EncryptionContextKeys`) that a snapshot cannot know, so such edges are conditional.
@@ -25,9 +34,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
-from graph.edges.common import ActionGroup, Caller, EdgeKind, EdgeSpec, Grant, PolicyKind
+from graph.edges.common import (
+    ALLOW_ALL,
+    ActionGroup,
+    Caller,
+    EdgeKind,
+    EdgeSpec,
+    Grant,
+    PolicyKind,
+    Status,
+    Target,
+    load_policy,
+)
 from graph.edges.grant_policy import GrantStatement, deny_statements, grant_edges, grant_target
 from graph.edges.principals import PrincipalIndex, opaque_account_caller, service_caller
 from graph.edges.resources import resource_target
@@ -41,6 +62,8 @@ _USER_OR_ROLE = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:(user|role)/([\w+=,.@-]+
 GRANT = "kms-grant"
 """`granted_by` policy label of a KMS grant (its `sid` is the grant id, `statement` its index in `Grants`)."""
 RETIRE = "kms:RetireGrant"
+UNREAD_IDENTITY = "identity side not required for grants (contested)"
+"""Policy id of the stand-in Allow that asks whether only the grantee's IAM implicit deny stops a grant."""
 
 
 def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -> Iterator[EdgeSpec]:
@@ -91,6 +114,7 @@ def _key_edges(key: Resource, grants: list[Any], principals: PrincipalIndex, col
     denies = deny_statements(key.policy)
     unmodelled: list[str] = []
     unused: list[str] = []
+    contested: list[str] = []
     for principal, uses in by_principal.items():
         grantee = _grantee(principal, key.arn, principals, collected)
         if isinstance(grantee, str):
@@ -110,17 +134,47 @@ def _key_edges(key: Resource, grants: list[Any], principals: PrincipalIndex, col
         groups = [ActionGroup(names, key.arn, (1 << len(names)) - 1)]
         for caller in callers:
             found = grant_edges(caller, target, groups, statements, EdgeKind.KMS_GRANT)
-            if not found and caller.in_dataset and caller.account != key.account_id and principal == caller.principal:
-                # The cross-account rule applied to grants is our reading of the KMS docs: say so when it decides.
-                unused.append(f"{caller.node} ({', '.join(names)})")
             yield from found
+            if not (caller.in_dataset and caller.account != key.account_id and principal == caller.principal):
+                continue
+            kept = _contested_edges(caller, target, groups, statements, found)
+            yield from kept
+            granted = {action for edge in found + kept for action in edge.actions}
+            if kept:
+                contested.append(f"{caller.node} ({', '.join(a for e in kept for a in e.actions)})")
+            if not granted.issuperset(names):
+                unused.append(f"{caller.node} ({', '.join(a for a in names if a not in granted)})")
+    if contested:
+        warnings.append(f"{key.arn}: grant(s) to {', '.join(contested)} kept as conditional, contested edges: the "
+                        "grantee's own IAM policies do not allow these operations, which AWS documents as needed "
+                        "across accounts for key policies but not for grants (nothing else denies them)")
     if unused:
-        warnings.append(f"{key.arn}: grant(s) to {', '.join(unused)} give no edge: across accounts the grantee's own "
-                        "IAM policies must also allow the operations, and they do not")
+        warnings.append(f"{key.arn}: grant(s) to {', '.join(unused)} give no edge: an explicit Deny, an SCP, an RCP "
+                        "or a permission boundary of the grantee stops them")
     if unmodelled:
         more = f"; and {len(unmodelled) - _EXAMPLES} more" if len(unmodelled) > _EXAMPLES else ""
         warnings.append(f"{key.arn}: {len(unmodelled)} grant(s) to principals the snapshot cannot model, no edge "
                         f"for them: {'; '.join(unmodelled[:_EXAMPLES])}{more}")
+
+
+def _contested_edges(caller: Caller, target: Target, groups: list[ActionGroup], statements: list[GrantStatement],
+                     found: list[EdgeSpec]) -> list[EdgeSpec]:
+    """Edges a cross-account grantee gets when its identity side's implicit deny is set aside.
+
+    The caller keeps its own policies (their Denies still win), boundary and SCPs; a stand-in
+    Allow is added to its identity side, so only an implicit deny there can be lifted. The actions
+    it opens beyond `found` become `conditional`, `contested` edges (see the module docstring).
+    """
+    relaxed = replace(caller, identity=caller.identity + (load_policy(ALLOW_ALL, UNREAD_IDENTITY),))
+    covered = {action for edge in found for action in edge.actions}
+    kept = []
+    for edge in grant_edges(relaxed, target, groups, statements, EdgeKind.KMS_GRANT):
+        actions = tuple(action for action in edge.actions if action not in covered)
+        if actions:
+            granted_by = tuple(g for g in edge.granted_by if g.policy != UNREAD_IDENTITY)
+            kept.append(replace(edge, actions=actions, status=Status.CONDITIONAL, granted_by=granted_by,
+                                contested=True))
+    return kept
 
 
 def _constraints(raw: Any) -> dict[str, dict[str, Any]]:

@@ -20,6 +20,7 @@ from tests.graph.scenarios import (
     deny,
     doc,
     grant,
+    managed,
     organization,
     role,
     role_arn,
@@ -61,19 +62,52 @@ def test_a_grant_on_another_key_opens_only_that_key() -> None:
     assert role_arn(B, "Worker") not in {p.principal for p in who_can(ag, KEY).principals}
 
 
-def test_a_cross_account_grantee_needs_its_own_identity_allow() -> None:
+def _by_action(ag, source: str) -> dict[str, dict[str, object]]:
+    """Action -> attributes of the kms-grant edges from `source` into the key (a source may have several)."""
+    return {action: d for u, v, d in ag.graph.in_edges(KEY, data=True)
+            if u == source and d["kind"] == "kms-grant" for action in d["actions"]}
+
+
+def test_a_cross_account_grant_without_the_grantees_iam_allow_is_kept_as_contested() -> None:
     allowed = role(A, "Reader", None, allow("kms:Decrypt", KEY))
     lacking = role(A, "Other", None, allow("s3:GetObject"))
     ag = world([kms_grant(role_arn(A, "Reader"), ["Decrypt", "Encrypt"], "g-r"),
                 kms_grant(role_arn(A, "Other"), ["Decrypt"], "g-o")], a_roles=(allowed, lacking))
-    edges = edges_of(ag, "kms-grant", KEY)
-    # Across accounts both sides must allow: Reader's policy allows Decrypt only, so Encrypt is not reachable.
-    assert edges[role_arn(A, "Reader")]["actions"] == ("kms:Decrypt",)
-    assert {g.policy for g in edges[role_arn(A, "Reader")]["granted_by"]} == {
+    reader = _by_action(ag, role_arn(A, "Reader"))
+    # Both sides allow Decrypt (grant + Reader's own policy): a plain, uncontested edge that names both.
+    assert reader["kms:Decrypt"]["status"] == "allowed" and reader["kms:Decrypt"]["contested"] is False
+    assert {g.policy for g in reader["kms:Decrypt"]["granted_by"]} == {
         "kms-grant", f"{role_arn(A, 'Reader')}/inline/inline"}
-    # Other's identity policies allow no KMS action: the grant alone gives it nothing, and the answer says why.
-    assert role_arn(A, "Other") not in edges
-    assert any(f"grant(s) to {role_arn(A, 'Other')} (kms:Decrypt) give no edge" in w for w in ag.warnings)
+    # Encrypt: only the grant allows it. KMS documents the cross-account IAM requirement for key policies
+    # ("Allowing users in other accounts to use a KMS key"), not for grants ("Grants in AWS KMS": the grantee
+    # may be in a different account), so the edge is kept, conditional and contested, never dropped.
+    assert (reader["kms:Encrypt"]["status"], reader["kms:Encrypt"]["contested"]) == ("conditional", True)
+    other = _by_action(ag, role_arn(A, "Other"))
+    assert (other["kms:Decrypt"]["status"], other["kms:Decrypt"]["contested"]) == ("conditional", True)
+    # The stand-in for the unread identity side is not shown as a grant: only the KMS grant is.
+    assert [(g.policy, g.sid) for g in other["kms:Decrypt"]["granted_by"]] == [("kms-grant", "g-o")]
+    (warning,) = [w for w in ag.warnings if "contested" in w]
+    assert f"{role_arn(A, 'Other')} (kms:Decrypt)" in warning and f"{role_arn(A, 'Reader')} (kms:Encrypt)" in warning
+    # A path through the contested edge is reported (conditional), not "nobody can reach it".
+    (entry,) = [p for p in who_can(ag, KEY, action="kms:Decrypt").to_json()["principals"]
+                if p["principal"] == role_arn(A, "Other")]
+    assert entry["status"] == "conditional"
+
+
+def test_a_cross_account_grantees_explicit_deny_or_boundary_still_removes_the_grant() -> None:
+    denied = role(A, "Denied", None, allow("s3:GetObject"), deny("kms:Decrypt"))
+    bounded = role(A, "Bounded", None, allow("s3:GetObject"), boundary=f"arn:aws:iam::{A}:policy/S3Only")
+    key = key_with_grants(B, KEY_ID, OWNER_ONLY, [kms_grant(role_arn(A, "Denied"), ["Decrypt"], "g-d"),
+                                                   kms_grant(role_arn(A, "Bounded"), ["Decrypt"], "g-b")])
+    ag = build_graph(snapshot(account(A, roles=(denied, bounded), policies=(managed(A, "S3Only", allow("s3:*")),)),
+                              account(B, resources=(key,))))
+    # An explicit Deny wins over any Allow; a boundary limits even resource-policy grants to a role ARN
+    # (IAM "Policy evaluation logic"): neither is the implicit deny the contested reading sets aside.
+    edges = edges_of(ag, "kms-grant", KEY)
+    assert role_arn(A, "Denied") not in edges and role_arn(A, "Bounded") not in edges
+    assert not [w for w in ag.warnings if "contested" in w]
+    (warning,) = [w for w in ag.warnings if "give no edge" in w]
+    assert f"{role_arn(A, 'Denied')} (kms:Decrypt)" in warning and f"{role_arn(A, 'Bounded')} (kms:Decrypt)" in warning
 
 
 def test_encryption_context_constraints_make_the_edge_conditional() -> None:
