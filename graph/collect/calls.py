@@ -8,7 +8,7 @@ never stops a run:
   fact, not an error, and nothing is recorded.
 - `GONE`: the resource was deleted between listing it and reading it; it is left out quietly.
 - `FAILED`: anything else (AccessDenied, an opt-in region, a timeout, throttling that outlasted
-  the retries); recorded in the account's `errors` with service, operation, resource and code.
+  the retries, an answer botocore cannot parse); recorded in the account's `errors` with service, operation, resource and code.
 
 Throttling and timeouts are retried inside botocore (`retries`) before a read fails. An expired
 session (`ExpiredToken`) is renewed through the account's `Renewal` and the read made once more;
@@ -27,11 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 if TYPE_CHECKING:
     from graph.collect.sessions import Renewal
 
 _MESSAGE_LIMIT = 500
+AwsFailure = (ClientError, BotoCoreError, ResponseParserError)
+"""What a botocore call raises when AWS refuses, fails or answers garbage (`ResponseParserError` is neither)."""
 EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException"})
 """What AWS answers to a request signed with an expired session token (query/XML and JSON protocols)."""
 
@@ -106,7 +109,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def failure_of(error: ClientError | BotoCoreError) -> tuple[str, str]:
+def failure_of(error: ClientError | BotoCoreError | ResponseParserError) -> tuple[str, str]:
     """The (code, message) of a failed call: AWS's error code, or the botocore error's class name."""
     if isinstance(error, ClientError):
         details = error.response.get("Error", {})
@@ -166,16 +169,17 @@ class Reader:
         seen = renewal.generation if renewal is not None else 0
         try:
             return Reply(Outcome.OK, operation, jsonable(request()))
-        except (ClientError, BotoCoreError) as error:
+        except AwsFailure as error:
             if not self._renewed(error, operation, seen):
                 return self._failed(error, operation, resource, absent, gone)
         try:  # once more, with the renewed credentials
             return Reply(Outcome.OK, operation, jsonable(request()))
-        except (ClientError, BotoCoreError) as error:
+        except AwsFailure as error:
             self._renewed(error, operation, None)
             return self._failed(error, operation, resource, absent, gone)
 
-    def _renewed(self, error: ClientError | BotoCoreError, operation: str, seen: int | None) -> bool:
+    def _renewed(self, error: ClientError | BotoCoreError | ResponseParserError, operation: str,
+                 seen: int | None) -> bool:
         """True when `error` said the session expired and it was renewed (`seen` None: do not renew again)."""
         renewal = self.renewal
         if renewal is None:
@@ -186,8 +190,8 @@ class Reader:
         code, _ = failure_of(error)
         return seen is not None and code in EXPIRED_CODES and renewal.renew(seen, code)
 
-    def _failed(self, error: ClientError | BotoCoreError, operation: str, resource: str | None,
-                absent: Collection[str], gone: Collection[str]) -> Reply:
+    def _failed(self, error: ClientError | BotoCoreError | ResponseParserError, operation: str,
+                resource: str | None, absent: Collection[str], gone: Collection[str]) -> Reply:
         code, message = failure_of(error)
         if code in absent:
             return Reply(Outcome.ABSENT, operation)

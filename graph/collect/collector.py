@@ -17,11 +17,10 @@ from functools import partial
 from typing import Any
 
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 
 from graph.collect import ecr, iam, kms, lambda_functions, s3, secrets, sns, sqs
 from graph.collect.account import AccountData, Scope
-from graph.collect.calls import ErrorLog, Reader, ReadError, failure_of
+from graph.collect.calls import AwsFailure, ErrorLog, Reader, ReadError, failure_of
 from graph.collect.organization import OrgAccountEntry, list_member_accounts, read_organization
 from graph.collect.regions import enabled_regions
 from graph.collect.repair import repair
@@ -132,7 +131,7 @@ def _identify(profile: str | None, settings: ClientSettings) -> _Base | str:
     try:
         clients = Clients(profile_session(profile, settings.hooks), settings, Renewal(label, None))
         identity = clients.client("sts").get_caller_identity()
-    except (ClientError, BotoCoreError) as error:
+    except AwsFailure as error:
         code, message = failure_of(error)
         return f"{label}: {code}: {message}"
     return _Base(clients, identity["Account"], identity["Arn"].split(":")[1])
@@ -166,7 +165,7 @@ class _Run:
         role_arn = role.arn(base.partition, data.id)
         try:
             core, renewal = assumed_session(base.clients, role_arn, role, self.settings.hooks)
-        except (ClientError, BotoCoreError) as error:
+        except AwsFailure as error:
             code, message = failure_of(error)
             data.errors.add(ReadError(Service.STS.value, "AssumeRole", role_arn, code, message))
             return Done()

@@ -22,11 +22,10 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import CredentialProvider, RefreshableCredentials
-from botocore.exceptions import BotoCoreError, ClientError
 from botocore.loaders import Loader, create_loader
 
 from graph.collect import retries
-from graph.collect.calls import failure_of
+from graph.collect.calls import AwsFailure, failure_of
 from graph.collect.retries import RetryPolicy
 
 DEFAULT_REGION = "us-east-1"
@@ -130,7 +129,7 @@ class Renewal:
                 return False
             try:
                 self._renew()
-            except (ClientError, BotoCoreError, KeyError, TypeError) as error:
+            except (*AwsFailure, KeyError, TypeError) as error:
                 self._lost = self._lost_by(error)
                 return False
             self._generation += 1
@@ -143,7 +142,7 @@ class Renewal:
                 self._lost = self._lost_by(error)
 
     def _lost_by(self, error: Exception) -> Lost:
-        failed, message = (failure_of(error) if isinstance(error, ClientError | BotoCoreError)
+        failed, message = (failure_of(error) if isinstance(error, AwsFailure)
                            else (f"Unexpected{type(error).__name__}", str(error)))
         return Lost("AssumeRole", self.label, failed,
                     f"the session expired mid-run and assuming the role again failed: {message}"[:500])

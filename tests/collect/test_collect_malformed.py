@@ -1,9 +1,10 @@
 """Malformed AWS responses (issue 10, item 3): set aside, recorded, never guessed; the snapshot stays valid.
 
-One collection of the data account (one region) in which botocore `after-call` hooks corrupt four
-parsed responses the way a broken endpoint or a compromised account could: a queue policy that is
-not JSON, a role trust policy URL-encoded with a bad escape, a repository listed without its name,
-and a secret policy of the wrong type. Everything else must still be read.
+One collection of the data account (one region) in which botocore hooks corrupt five responses
+the way a broken endpoint or a compromised account could: a queue policy that is not JSON, a role
+trust policy URL-encoded with a bad escape, a repository listed without its name, a secret policy
+of the wrong type (all four in the parsed response), and a topic listing whose body is not XML at
+all (on the wire). Everything else must still be read.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from botocore.awsrequest import AWSResponse
+from moto.core.botocore_stubber import MockRawResponse
 
 from graph.build import build_graph
 from graph.collect import Collection
@@ -19,7 +22,7 @@ from graph.query import who_can
 from graph.snapshot import snapshot_to_dict, validate_snapshot
 from tests.collect.test_collect_org import account, resource
 from tests.collect.test_collect_storms import arns, expected_resources, read_data
-from tests.collect.world import World
+from tests.collect.world import REGION, World
 
 _NOT_JSON = '{"Version": "2012-10-17", "Statement": ['
 _BAD_ESCAPES = "%7B%22Version%22%3A%222012-10-17%22%2C%ZZ%22Statement%22%3A%5B%5D%7D"
@@ -44,12 +47,17 @@ def _secret_policy_of_wrong_type(parsed: dict[str, Any], **_: Any) -> None:
     parsed["ResourcePolicy"] = 42
 
 
+def _topic_listing_not_xml(request: Any, **_: Any) -> AWSResponse:
+    return AWSResponse(request.url, 200, {"Content-Type": "text/xml"}, MockRawResponse(b"<ListTopicsResponse><Top"))
+
+
 @pytest.fixture(scope="module")
 def corrupted(world: World) -> Iterator[Collection]:
     yield read_data(world, ("after-call.sqs.GetQueueAttributes", _queue_policy_not_json),
                     ("after-call.iam.GetAccountAuthorizationDetails", _trust_with_bad_escapes),
                     ("after-call.ecr.DescribeRepositories", _repository_without_name),
-                    ("after-call.secrets-manager.GetResourcePolicy", _secret_policy_of_wrong_type))
+                    ("after-call.secrets-manager.GetResourcePolicy", _secret_policy_of_wrong_type),
+                    ("before-send.sns.ListTopics", _topic_listing_not_xml))
 
 
 def _errors(collection: Collection, world: World) -> dict[tuple[str, str, str | None], tuple[str, str]]:
@@ -93,10 +101,17 @@ def test_a_policy_of_the_wrong_type_is_set_aside(world: World, corrupted: Collec
         "InvalidPolicyDocument"
 
 
+def test_a_body_that_does_not_parse_loses_that_listing_only(world: World, corrupted: Collection) -> None:
+    code, message = _errors(corrupted, world)[("sns", "ListTopics", REGION)]
+    # botocore could not parse the answer: the region's topics are unknown, and recorded as such.
+    assert code == "ResponseParserError" and "Unable to parse response" in message
+    assert world.topic_arn not in arns(corrupted, world.data)
+
+
 def test_the_partial_snapshot_is_valid_and_everything_else_was_read(world: World, corrupted: Collection) -> None:
     assert validate_snapshot(snapshot_to_dict(corrupted.snapshot)) == []
-    assert arns(corrupted, world.data) == expected_resources(world) - {world.repository_arn}
-    # Exactly the four corruptions are recorded, nothing else was lost.
-    assert len(_errors(corrupted, world)) == 4
+    assert arns(corrupted, world.data) == expected_resources(world) - {world.repository_arn, world.topic_arn}
+    # Exactly the five corruptions are recorded, nothing else was lost.
+    assert len(_errors(corrupted, world)) == 5
     answer = who_can(build_graph(corrupted.snapshot), world.queue_arn)
     assert any(f"sqs (policy document) on {world.queue_arn} failed" in w for w in answer.warnings)
