@@ -13,7 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from graph.collect.work import Done, Phase, ProgressCallback, ProgressEvent, Work
 
-ShapeErrors = (KeyError, TypeError, ValueError, AttributeError)
+ShapeErrors = (LookupError, TypeError, ValueError, AttributeError)
 """What an AWS response of an unexpected shape raises in a collector; recorded, not fatal."""
 
 
