@@ -33,6 +33,7 @@ from graph.policy.context import RequestContext
 from graph.policy.document import Effect, Policy, Statement
 from graph.policy.principals import Caller, CallerKind, Match, parse_caller
 from graph.policy.resources_match import statement_resource_outcome
+from graph.policy.wildcard import ResourceSet
 from graph.policy.results import Condition, Decision, PolicyType, StatementRef
 
 
@@ -366,7 +367,7 @@ class _Plan:
     covers it (each with its `StatementRef` and level), the context keys they read, and whether
     one reads the resource. A statement whose Resource is exactly `"*"` matches every resource."""
 
-    __slots__ = ("keys", "reads_resource", "statements", "entries", "level_count", "namings")
+    __slots__ = ("keys", "reads_resource", "resource_sets", "statements", "entries", "level_count", "namings")
 
     def __init__(self, levels: tuple[tuple[Policy, ...], ...], policy_type: PolicyType, action_lower: str) -> None:
         in_levels = _MODES[policy_type] is _Mode.LEVELS
@@ -393,6 +394,17 @@ class _Plan:
                                   for statement in self.statements)
         self.entries = tuple(entries)
         self.level_count = len(levels)
+        # Without policy variables, a statement sees the resource only through whether its compiled
+        # Resource/NotResource matches it, so those answers can stand for the resource in the memo key
+        # (every object under `bucket/*` then shares one entry).
+        sets: dict[int, ResourceSet] = {}
+        templated = False
+        for statement in self.statements:
+            if statement.resource_templates is not None:
+                templated = True
+            elif statement.resource_set is not None and not statement.resource_set.everything:
+                sets[id(statement.resource_set)] = statement.resource_set
+        self.resource_sets: tuple[ResourceSet, ...] | None = None if templated else tuple(sets.values())
         self.namings: dict[tuple[str, str | None, bool], tuple[Match, ...]] = {}
         """How each statement's Principal names a caller, by (caller, unique id, has a boundary)."""
 
@@ -539,8 +551,15 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
             plan.namings[caller_key] = naming
     keys = plan.keys
     get = context.get
-    key = (action_lower, evaluation.resource if plan.reads_resource else None, naming,
-           context.three_valued, tuple([get(name) for name in keys]) if keys else ())
+    resource_sets = plan.resource_sets
+    if not plan.reads_resource:
+        resource_key: Any = None
+    elif resource_sets is not None:
+        resource = evaluation.resource
+        resource_key = tuple([resource_set.matches(resource) for resource_set in resource_sets])
+    else:
+        resource_key = evaluation.resource
+    key = (action_lower, resource_key, naming, context.three_valued, tuple([get(name) for name in keys]) if keys else ())
     found = unit.outcomes.get(key)
     if found is None:
         collected = evaluation.collected

@@ -96,3 +96,21 @@ def test_a_statement_for_another_service_neither_allows_nor_denies() -> None:
     assert evaluate(req(ROLE, "sts:AssumeRole", role_arn, identity=identity)).decision is Decision.ALLOWED
     assert evaluate(req(ROLE, "s3:GetObject", OBJECT, identity=identity)).decision is Decision.EXPLICIT_DENY
     assert evaluate(req(ROLE, "ec2:RunInstances", "*", identity=identity)).decision is Decision.IMPLICIT_DENY
+
+
+def test_objects_that_match_the_same_resource_patterns_share_an_answer_and_others_do_not() -> None:
+    # RES/EVAL: the memo keys a group on which Resource patterns match, not on the ARN itself; an
+    # explicit Deny on `secret/*` must still win there (and only there), and NotResource must
+    # exclude what it lists, whatever was asked before.
+    identity = (pol(allow(resource="arn:aws:s3:::bucket-a/*"), deny(resource="arn:aws:s3:::bucket-a/secret/*"),
+                    allow("s3:PutObject", NotResource="arn:aws:s3:::bucket-a/locked/*", resource=None)),)
+    asked = [("s3:GetObject", "arn:aws:s3:::bucket-a/x", Decision.ALLOWED),
+             ("s3:GetObject", "arn:aws:s3:::bucket-a/secret/y", Decision.EXPLICIT_DENY),
+             ("s3:GetObject", "arn:aws:s3:::bucket-a/z", Decision.ALLOWED),
+             ("s3:GetObject", "arn:aws:s3:::bucket-b/w", Decision.IMPLICIT_DENY),
+             ("s3:GetObject", "arn:aws:s3:::bucket-a/secret/v", Decision.EXPLICIT_DENY),
+             ("s3:PutObject", "arn:aws:s3:::bucket-a/open/1", Decision.ALLOWED),
+             ("s3:PutObject", "arn:aws:s3:::bucket-a/locked/1", Decision.IMPLICIT_DENY),
+             ("s3:PutObject", "arn:aws:s3:::bucket-b/2", Decision.ALLOWED)]
+    for action, resource, expected in asked:
+        assert evaluate(req(USER, action, resource, identity=identity)).decision is expected, resource
