@@ -15,6 +15,10 @@ Existing functions: `lambda:UpdateFunctionCode` on a function whose execution ro
 (the new code runs at the function's next invocation); the function's policy can grant it to
 another account, whose principals then get the edge (both sides must allow, as the evaluator
 decides). `lambda:InvokeFunction` is listed too when the caller also has it.
+
+Existing instances (`AWS::EC2::Instance` resources whose `IamInstanceProfile` holds a role):
+`ssm:SendCommand` (on the instance and the `AWS-RunShellScript` document), `ssm:StartSession` or
+`ec2-instance-connect:SendSSHPublicKey` on the instance runs commands with the role's credentials.
 """
 
 from __future__ import annotations
@@ -233,7 +237,60 @@ def _existing_functions(snapshot: Snapshot, principals: PrincipalIndex, warnings
                     yield edge
 
 
+INSTANCE_TYPE = "AWS::EC2::Instance"
+RUN_SHELL = "arn:aws:ssm:{region}::document/AWS-RunShellScript"
+"""The AWS-owned document `ssm:SendCommand` runs shell commands with (also an ARN the request names)."""
+
+
+def _instance_accesses(instance: Resource) -> tuple[tuple[Check, ...], ...]:
+    """Ways to run commands on an existing instance; one is enough (each needs all its checks)."""
+    region = instance.region or _REGION
+    account = instance.account_id
+    side = {"aws:ResourceAccount": account}
+    return (
+        (Check("ssm:SendCommand", instance.arn, account, context=side),
+         Check("ssm:SendCommand", RUN_SHELL.format(region=region), account, context=side)),
+        (Check("ssm:StartSession", instance.arn, account, context=side),),
+        (Check("ec2-instance-connect:SendSSHPublicKey", instance.arn, account, context=side),),
+    )
+
+
+def _instance_role(instance: Resource, profiles: dict[str, Role]) -> Role | None:
+    profile = instance.properties.get("IamInstanceProfile")
+    arn = profile.get("Arn") if isinstance(profile, dict) else profile
+    return profiles.get(arn) if isinstance(arn, str) else None
+
+
+def _existing_instances(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeSpec]:
+    """Commands on an instance run with its instance profile's role (instances have no resource policy)."""
+    profiles = {profile: role for account in snapshot.accounts for role in account.roles
+                for profile in role.instance_profile_arns}
+    holders = Holders(principals)
+    for account in snapshot.accounts:
+        made: set[EdgeSpec] = set()
+        for instance in account.resources:
+            if instance.type != INSTANCE_TYPE:
+                continue
+            role = _instance_role(instance, profiles)
+            if role is None:
+                continue
+            accesses = _instance_accesses(instance)
+            callers = {caller.node: caller for checks in accesses
+                       for caller in holders.on(account.id, checks[0].action, instance.arn)}
+            for caller in callers.values():
+                if caller.node == role.arn:
+                    continue
+                outcome = best(combine(decide(caller, check) for check in checks) for checks in accesses)
+                if outcome is None:
+                    continue
+                edge = outcome.edge(caller.node, role.arn, EdgeKind.PASS_ROLE)
+                if edge not in made:
+                    made.add(edge)
+                    yield edge
+
+
 def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -> Iterator[EdgeSpec]:
-    """Every pass-role edge: roles passed to a new resource, and existing functions whose code can change."""
+    """Every pass-role edge: roles passed to a new resource, and existing functions and instances that run as one."""
     yield from _created(snapshot, principals)
     yield from _existing_functions(snapshot, principals, warnings)
+    yield from _existing_instances(snapshot, principals)

@@ -222,3 +222,37 @@ def test_managed_policy_boundary_limits_service_actions() -> None:
     privileged = role(A, "Privileged", service_trust("lambda.amazonaws.com"), allow("s3:*"))
     snap = snapshot(account(A, users=(dev,), roles=(privileged,), policies=(boundary,)))
     assert _pass_edges(snap) == []
+
+
+def _instance_world(*statements: dict[str, Any], profile: bool = True) -> Any:
+    from graph.model import Properties, Resource
+
+    privileged = role(A, "Privileged", service_trust("ec2.amazonaws.com"), allow("s3:*"))
+    if profile:
+        privileged = replace(privileged, instance_profile_arns=(f"arn:aws:iam::{A}:instance-profile/P",))
+    instance = Resource(f"arn:aws:ec2:us-east-1:{A}:instance/i-0abc", "AWS::EC2::Instance", A, "us-east-1", "i-0abc",
+                        None, Properties.from_dict({"IamInstanceProfile": {"Arn": f"arn:aws:iam::{A}:instance-profile/P"}}))
+    return snapshot(account(A, users=(user(A, "dev", *statements),), roles=(privileged,), resources=(instance,)))
+
+
+INSTANCE = f"arn:aws:ec2:us-east-1:{A}:instance/i-0abc"
+RUN_SHELL = "arn:aws:ssm:us-east-1::document/AWS-RunShellScript"
+
+
+@pytest.mark.parametrize("action", ["ssm:StartSession", "ec2-instance-connect:SendSSHPublicKey"])
+def test_commands_on_an_existing_instance_run_as_its_role(action: str) -> None:
+    # a shell on the instance has the instance profile's role credentials (instance metadata)
+    assert [e["actions"] for e in _pass_edges(_instance_world(allow(action, INSTANCE)))] == [(action,)]
+
+
+def test_send_command_needs_the_instance_and_the_document() -> None:
+    # ssm:SendCommand authorizes both the instance and the SSM document it runs
+    both = _pass_edges(_instance_world(allow("ssm:SendCommand", [INSTANCE, RUN_SHELL])))
+    assert [e["actions"] for e in both] == [("ssm:SendCommand",)]
+    assert _pass_edges(_instance_world(allow("ssm:SendCommand", INSTANCE))) == []
+
+
+def test_instance_without_the_profile_role_or_permission_has_no_edge() -> None:
+    # no profile holding the role: the instance does not run as it; DescribeInstances is no shell
+    assert _pass_edges(_instance_world(allow("ssm:StartSession", INSTANCE), profile=False)) == []
+    assert _pass_edges(_instance_world(allow("ec2:DescribeInstances"))) == []
