@@ -156,8 +156,9 @@ def _statement_texts(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=262144)
-def _bearing(text: str, names: tuple[str, ...], arn: str, with_children: bool) -> tuple[int, ...]:
+def _bearing(text: str, resource_type: str, arn: str, with_children: bool) -> tuple[int, ...]:
     """Statements of a policy whose Action covers a catalogue action and whose Resource may match `arn`."""
+    names = catalogue_masks(resource_type)[0]
     shapes = {shape.index: shape for shape in statement_shapes(text)}
     return tuple(index for index, _, _ in statement_masks(text, names)
                  if statement_may_match_resource(shapes[index], arn, with_children=with_children))
@@ -173,6 +174,8 @@ class Projection:
 
     texts: tuple[str, ...]
     places: tuple[Place, ...]
+    positions: tuple[tuple[int, int], ...]
+    """Each statement's (policy position in the caller's identity, statement index)."""
     policies: tuple[LoadedPolicy, ...]
     """The identity policies holding at least one of them."""
 
@@ -183,9 +186,10 @@ def project(caller: Caller, resource: Resource) -> Projection:
     with_children = resource.type == ResourceType.S3_BUCKET
     texts: list[str] = []
     places: list[Place] = []
+    positions: list[tuple[int, int]] = []
     policies: list[LoadedPolicy] = []
-    for loaded in caller.identity:
-        indices = _bearing(loaded.text, names, resource.arn, with_children)
+    for position, loaded in enumerate(caller.identity):
+        indices = _bearing(loaded.text, resource.type, resource.arn, with_children)
         if not indices:
             continue
         policies.append(loaded)
@@ -193,7 +197,8 @@ def project(caller: Caller, resource: Resource) -> Projection:
         for index in indices:
             texts.append(statements[index])
             places.append((loaded.policy_id, index))
-    return Projection(tuple(texts), tuple(places), tuple(policies))
+            positions.append((position, index))
+    return Projection(tuple(texts), tuple(places), tuple(positions), tuple(policies))
 
 
 _ARN = "\x00arn"
@@ -207,11 +212,12 @@ def _normal(text: str, arn: str, account: str) -> str:
 
 
 @lru_cache(maxsize=262144)
-def _applies(text: str, names: tuple[str, ...], arn: str) -> tuple[int, ...] | None:
+def _applies(text: str, resource_type: str, arn: str) -> tuple[int, ...] | None:
     """Statements covering a catalogue action whose Resource element covers `arn`, by the evaluator's
     own matching (None when one holds a policy variable: its outcome depends on more than the ARN)."""
     policy = policy_from_text(text)
     by_index = {statement.index: statement for statement in policy.statements}
+    names = catalogue_masks(resource_type)[0]
     found = []
     for index, _, _ in statement_masks(text, names):
         statement = by_index.get(index)
@@ -274,12 +280,17 @@ class SharedOutcomes:
     """`evaluate_pair` for resources, memoized on everything the outcome depends on (module docstring)."""
 
     _memo: dict[tuple[object, ...], _Outcome] = field(default_factory=dict)
-    _keys: dict[tuple[str, str | None, tuple[str, ...]], frozenset[str]] = field(default_factory=dict)
+    _keys: dict[tuple[str, str | None, str], frozenset[str]] = field(default_factory=dict)
     _named: dict[str, Named | None] = field(default_factory=dict)
     _identity: dict[str, tuple[object, ...]] = field(default_factory=dict)
     _context: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
     _classes: dict[str, tuple[object, ...]] = field(default_factory=dict)
     _sides: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
+    _static: dict[tuple[object, ...], tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]]] = field(
+        default_factory=dict)
+    _profiles: dict[str, int] = field(default_factory=dict)
+    _numbers: dict[tuple[object, ...], int] = field(default_factory=dict)
+    _counter: int = 0
     hits: int = 0
     misses: int = 0
 
@@ -320,7 +331,27 @@ class SharedOutcomes:
         naming = self._naming(caller, target)
         if naming is None:
             return None
-        names = catalogue_masks(resource.type)[0]
+        profile = self._profile_of(caller)
+        static_key = (target.node, profile, tuple((group.resource, group.mask, group.scope) for group in groups))
+        static = self._static.get(static_key)
+        if static is None:
+            if len(self._static) >= _MEMO_LIMIT:
+                self._static.clear()
+            part, keys, positions = self._static_part(caller, target, resource, groups)
+            static = self._static[static_key] = (self._interned(part), keys, positions)
+        part, keys, positions = static
+        identity = caller.identity
+        places = tuple((identity[position].policy_id, index) for position, index in positions)
+        values, absent = self._context_of(caller)
+        side, side_absent = self._target_context(target)
+        context = tuple((key, values.get(key, _ABSENT if key in absent else None),
+                         side.get(key, _ABSENT if key in side_absent else None)) for key in keys)
+        return (part, caller.account == target.account, naming, context), places
+
+    def _static_part(self, caller: Caller, target: Target, resource: Resource,
+                     groups: list[ActionGroup]) -> tuple[tuple[object, ...], tuple[str, ...], tuple[tuple[int, int], ...]]:
+        """The key's part that callers of the same identity texts, boundary and SCPs share on one resource,
+        the context keys its policies read, and where its identity statements sit."""
         projection = project(caller, resource)
         policies = self._policies(projection, caller, target)
         keys: set[str] = set()
@@ -328,22 +359,36 @@ class SharedOutcomes:
         portable = True
         for group in groups:
             for loaded in policies:
-                matched = _applies(loaded.text, names, group.resource)
+                matched = _applies(loaded.text, resource.type, group.resource)
                 portable = portable and matched is not None
                 applies.append(matched)
         for loaded in policies:
-            keys |= self._keys_of(loaded, names)
+            keys |= self._keys_of(loaded, resource.type)
         arn, account = target.arn, target.account
-        values, absent = self._context_of(caller)
-        side, side_absent = self._target_context(target)
-        context = tuple((key, values.get(key, _ABSENT if key in absent else None),
-                         side.get(key, _ABSENT if key in side_absent else None)) for key in sorted(keys))
         shape = tuple((_normal(group.resource, arn, account), group.mask,
                        None if group.scope is None else _normal(group.scope, arn, account)) for group in groups)
         texts = tuple(_normal(text, arn, account) for text in projection.texts)
         where = self._class_of(target, resource) if portable else (target.node,)
-        return ((where, caller.kind, caller.account == target.account, naming, texts, self._identity_of(caller), context,
-                 shape, tuple(applies)), projection.places)
+        return ((where, caller.kind, texts, self._identity_of(caller), shape, tuple(applies)), tuple(sorted(keys)),
+                projection.positions)
+
+    def _profile_of(self, caller: Caller) -> int:
+        """A number for the caller's kind, identity texts, boundary and SCP levels (equal numbers: equal sides)."""
+        found = self._profiles.get(caller.node)
+        if found is None:
+            found = self._profiles[caller.node] = self._interned(
+                (caller.kind, tuple(p.text for p in caller.identity), self._identity_of(caller)))
+        return found
+
+    def _interned(self, value: tuple[object, ...]) -> int:
+        """A number standing for `value` in keys (hashing an int, not nested tuples of policy text).
+
+        Numbers are never reused, so clearing the memos never makes two values share one."""
+        found = self._numbers.get(value)
+        if found is None:
+            self._counter += 1
+            found = self._numbers[value] = self._counter
+        return found
 
     def _class_of(self, target: Target, resource: Resource) -> tuple[object, ...]:
         """The resource side but for the resource's own ARN and account."""
@@ -366,11 +411,12 @@ class SharedOutcomes:
         policies += [p for level in target.rcps or () for p in level]
         return policies
 
-    def _keys_of(self, loaded: LoadedPolicy, names: tuple[str, ...]) -> frozenset[str]:
-        key = (loaded.text, loaded.policy_id, names)
+    def _keys_of(self, loaded: LoadedPolicy, resource_type: str) -> frozenset[str]:
+        # keyed by type, not by its catalogue: hashing a tuple of hundreds of names costs more than the lookup
+        key = (loaded.text, loaded.policy_id, resource_type)
         found = self._keys.get(key)
         if found is None:
-            found = self._keys[key] = _statement_keys(loaded.policy, names)
+            found = self._keys[key] = _statement_keys(loaded.policy, catalogue_masks(resource_type)[0])
         return found
 
     def _naming(self, caller: Caller, target: Target) -> object | None:
