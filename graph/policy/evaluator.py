@@ -724,7 +724,16 @@ def _ordered(refs: Any) -> tuple[StatementRef, ...]:
 _REF_ORDER = attrgetter("policy_type", "policy_index", "statement")
 
 
+_IMPLICIT_DENY = Result(Decision.IMPLICIT_DENY, ())
+
+
 def _result(collected: _Collected, allow: logic.Formula, contested: bool) -> Result:
+    if not collected.maybe_denies and not collected.certain_denies:
+        # No Deny may apply: the common case, without sorting empty sets.
+        if not allow:
+            return _IMPLICIT_DENY
+        if len(allow) == 1 and not allow[0].conditions:
+            return Result(Decision.ALLOWED, _ordered(allow[0].refs), contested=contested)
     deny_alternatives = tuple(sorted({residual for residual, _ in collected.maybe_denies}))
     deny_conditions = tuple(sorted({condition for residual in deny_alternatives for condition in residual}))
     if collected.certain_denies:
