@@ -271,6 +271,11 @@ _EDGE_WORDS: dict[str, EdgeWords] = {
     "privilege-escalation": EdgeWords(Mechanism.ESCALATION, "privilege-escalation", "privilege escalation · rewrites IAM",
                                       "the principal rewrites IAM (credentials, policies, groups or a trust policy) "
                                       "to act as this principal or to give itself these permissions"),
+    "kms-grant": EdgeWords(Mechanism.RESOURCE_GRANT, "kms-grant", "KMS grant · direct",
+                           "a KMS grant on the key names this principal (or its account) as grantee or retiring "
+                           "principal"),
+    "s3-acl": EdgeWords(Mechanism.RESOURCE_GRANT, "s3-acl", "S3 ACL grant · direct",
+                        "the bucket's ACL grants this principal's account, every AWS account, or anyone"),
 }
 
 

@@ -77,8 +77,35 @@ def test_edge_kinds_distinguish_the_two_mechanisms() -> None:
     assert edge_words("privilege-escalation").mechanism is Mechanism.ESCALATION
 
 
+def test_kms_grant_and_s3_acl_hops_have_their_own_words() -> None:
+    # issue 9: a KMS grant and a bucket ACL entry give access on the resource side, like a resource policy
+    # (KMS "Grants in AWS KMS"; S3 "Access control list (ACL) overview"), but are named as what they are.
+    assert (edge_words("kms-grant").mechanism, edge_words("kms-grant").badge) == (
+        Mechanism.RESOURCE_GRANT, "KMS grant · direct")
+    assert (edge_words("s3-acl").mechanism, edge_words("s3-acl").badge) == (
+        Mechanism.RESOURCE_GRANT, "S3 ACL grant · direct")
+    assert "grant" in edge_words("kms-grant").sentence and "ACL" in edge_words("s3-acl").sentence
+
+
 def test_deny_conditions_say_when_the_hop_is_blocked() -> None:
     # A Deny on aws:SecureTransport = false (the usual "HTTPS only" bucket statement) blocks plain HTTP.
     said = conditions_in_words([Cond("sts:ExternalId", "StringEquals", ("x",))],
                                [Cond("aws:SecureTransport", "Bool", ("false",))])
     assert said == ("needs external ID `x`", "denied if aws:SecureTransport is `false`")
+
+
+def test_a_path_ending_in_a_kms_grant_or_an_acl_says_so() -> None:
+    from graph.edges.common import EdgeKind, Status
+    from graph.query import AccessPath, Hop
+    from tui.output import hop_text
+    from tui.widgets.path_list import path_badge
+
+    def ending(kind: EdgeKind, target: str) -> AccessPath:
+        return AccessPath((Hop("arn:aws:iam::111111111111:role/App", target, kind, ("kms:Decrypt",), Status.ALLOWED),))
+
+    key = "arn:aws:kms:us-east-1:222222222222:key/k"
+    # The summary line names the mechanism that opens the resource, not "resource-policy grant" for all three.
+    assert path_badge(ending(EdgeKind.KMS_GRANT, key)) == "direct · KMS grant"
+    assert path_badge(ending(EdgeKind.S3_ACL, "arn:aws:s3:::b")) == "direct · S3 ACL grant"
+    assert path_badge(ending(EdgeKind.RESOURCE_POLICY, key)) == "direct · resource-policy grant"
+    assert hop_text(ending(EdgeKind.KMS_GRANT, key).hops[0]).startswith(f"─kms-grant→ {key}")

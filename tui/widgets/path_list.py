@@ -58,7 +58,8 @@ def path_badge(path: AccessPath) -> str:
     if Mechanism.ROLE_ASSUMPTION in mechanisms:
         return "via role assumption · temporary credentials"
     if path.hops and edge_words(str(path.hops[-1].kind)).mechanism is Mechanism.RESOURCE_GRANT:
-        return "direct · resource-policy grant"
+        # a KMS grant or an ACL entry is named as such ("direct · KMS grant"), not as a resource policy
+        return f"direct · {edge_words(str(path.hops[-1].kind)).badge.removesuffix(' · direct')}"
     return "direct · identity-policy grant"
 
 
