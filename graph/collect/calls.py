@@ -30,7 +30,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
 if TYPE_CHECKING:
-    from graph.collect.sessions import Renewal
+    from graph.collect.renewal import Renewal
 
 _MESSAGE_LIMIT = 500
 AwsFailure = (ClientError, BotoCoreError, ResponseParserError)

@@ -132,7 +132,7 @@ def test_progress_reports_every_piece_of_work_and_every_resource(world: World,
 
 
 def test_a_session_rejected_by_several_reads_at_once_is_renewed_once() -> None:
-    from graph.collect.sessions import Renewal
+    from graph.collect.renewal import Renewal
 
     renewals: list[int] = []
     renewal = Renewal("arn:aws:iam::111111111111:role/XPathCollector", lambda: renewals.append(1))
@@ -149,7 +149,7 @@ def test_a_session_rejected_by_several_reads_at_once_is_renewed_once() -> None:
 def test_a_session_that_cannot_be_renewed_is_lost_with_the_reason() -> None:
     from botocore.exceptions import ClientError
 
-    from graph.collect.sessions import Renewal
+    from graph.collect.renewal import Renewal
 
     def denied() -> None:
         raise ClientError({"Error": {"Code": "AccessDenied", "Message": "trust changed"}}, "AssumeRole")
@@ -168,7 +168,7 @@ def test_a_session_that_cannot_be_renewed_is_lost_with_the_reason() -> None:
 
 
 def test_a_read_after_the_credentials_were_lost_is_recorded_without_calling_aws() -> None:
-    from graph.collect.sessions import Renewal
+    from graph.collect.renewal import Renewal
 
     renewal = Renewal("profile dev", None)
     renewal.renew(0, "ExpiredToken")
