@@ -8,7 +8,8 @@ never stops a run:
   fact, not an error, and nothing is recorded.
 - `GONE`: the resource was deleted between listing it and reading it; it is left out quietly.
 - `FAILED`: anything else (AccessDenied, an opt-in region, a timeout, throttling that outlasted
-  the retries, an answer botocore cannot parse); recorded in the account's `errors` with service, operation, resource and code.
+  the retries, an answer botocore cannot parse); recorded in the account's `errors` with service,
+  operation, resource and code.
 
 Throttling and timeouts are retried inside botocore (`retries`) before a read fails. An expired
 session (`ExpiredToken`) is renewed through the account's `Renewal` and the read made once more;
