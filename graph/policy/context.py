@@ -71,7 +71,7 @@ class RequestContext:
 
     def __init__(self, values: Mapping[str, object], *, unknown: bool = False,
                  known_absent: frozenset[str] = frozenset()) -> None:
-        self._values: dict[str, tuple[str, ...]] = {key.lower(): _as_strings(value) for key, value in values.items()}
+        self._values: dict[str, Lookup] = {key.lower(): _as_strings(value) for key, value in values.items()}
         self._raw: Mapping[str, object] | None = None
         self._lowered: dict[str, str] | None = None
         self._derived: Mapping[str, tuple[str, ...]] = {}
@@ -126,9 +126,10 @@ class RequestContext:
         if derived is not None:
             self._values[key_lower] = derived
             return derived
-        if self.three_valued and key_lower not in self._known_absent and key_lower not in self._derived_absent:
-            return UNKNOWN
-        return ABSENT
+        missing = (UNKNOWN if self.three_valued and key_lower not in self._known_absent
+                   and key_lower not in self._derived_absent else ABSENT)
+        self._values[key_lower] = missing
+        return missing
 
     def single(self, key_lower: str) -> str | Missing:
         """The value of a single-valued key, for policy-variable substitution.
