@@ -367,21 +367,22 @@ class _Plan:
     covers it (each with its `StatementRef` and level), the context keys they read, and whether
     one reads the resource. A statement whose Resource is exactly `"*"` matches every resource."""
 
-    __slots__ = ("keys", "reads_resource", "resource_sets", "statements", "entries", "level_count", "namings")
+    __slots__ = ("keys", "reads_resource", "resource_sets", "statements", "entries", "certain", "level_count",
+                 "namings")
 
     def __init__(self, levels: tuple[tuple[Policy, ...], ...], policy_type: PolicyType, action_lower: str) -> None:
         in_levels = _MODES[policy_type] is _Mode.LEVELS
-        entries: list[tuple[Statement, StatementRef, int, logic.Formula]] = []
+        entries: list[tuple[Statement, StatementRef, int]] = []
         index = 0
         for level, policies in enumerate(levels):
             for policy in policies:
                 for statement in policy.statements_for_action(action_lower):
                     ref = StatementRef(policy_type.value, index, statement.index, statement.sid,
                                        statement.effect.value, policy.policy_id, level if in_levels else None)
-                    entries.append((statement, ref, level, logic.term((), ref)))
+                    entries.append((statement, ref, level))
                 index += 1
         keys: set[str] = set()
-        for statement, _, _, _ in entries:
+        for statement, _, _ in entries:
             for clause in statement.conditions:
                 keys.add(clause.key_lower)
                 for template in clause.templates or ():
@@ -393,6 +394,8 @@ class _Plan:
         self.reads_resource = any(statement.resources != ("*",) or statement.resource_templates
                                   for statement in self.statements)
         self.entries = tuple(entries)
+        self.certain: list[logic.Formula | None] = [None] * len(entries)
+        """Each Allow's formula when it applies without condition (made when first needed)."""
         self.level_count = len(levels)
         # Without policy variables, a statement sees the resource only through whether its compiled
         # Resource/NotResource matches it, so those answers can stand for the resource in the memo key
@@ -442,13 +445,18 @@ class _Unit:
         allows: list[logic.Formula] = []
         per_level: list[list[logic.Formula]] = [[] for _ in range(plan.level_count)] if mode is _Mode.LEVELS else []
         split: dict[Match, list[logic.Formula]] = {}
-        for position, (statement, ref, level, certain) in enumerate(plan.entries):
+        certain = plan.certain
+        for position, (statement, ref, level) in enumerate(plan.entries):
             match = Match.DIRECT if naming is None else naming[position]
             outcome, residual = quick(statement, match)
             if outcome is Tri.FALSE:
                 continue
             if statement.effect is Effect.ALLOW:
-                formula = certain if outcome is Tri.TRUE else logic.term(residual, ref)
+                if outcome is Tri.TRUE:
+                    formula = certain[position] or logic.term((), ref)
+                    certain[position] = formula
+                else:
+                    formula = logic.term(residual, ref)
                 if mode is _Mode.FLAT:
                     allows.append(formula)
                 elif mode is _Mode.LEVELS:
