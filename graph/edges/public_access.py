@@ -14,9 +14,11 @@ public access to your Amazon S3 storage"; API reference `PublicAccessBlockConfig
   When unsure we call a policy NOT public, so `RestrictPublicBuckets` never removes an edge that
   AWS would keep (a wrong "nobody can reach it" is the worst answer).
 
-Properties read (docs/snapshot.md): `object_ownership` (or `ObjectOwnership`), and the
-PublicAccessBlockConfiguration objects `public_access_block` (or `PublicAccessBlock`) and
-`account_public_access_block`. A setting that could not be read counts as off.
+Properties read (docs/snapshot.md): `object_ownership` (or `ObjectOwnership`, or
+`ownership_controls` as GetBucketOwnershipControls returns it), and the PublicAccessBlockConfiguration
+objects `public_access_block` (or `PublicAccessBlock`, `BlockPublicAccess`) and
+`account_public_access_block`. A setting that could not be read counts as off. The `s3-acl` edges and
+the XPT-S3-001 finding both decide through `public_acls_honoured`, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -84,19 +86,35 @@ def object_ownership(properties: dict[str, Any]) -> str | None:
         value = properties.get(key)
         if isinstance(value, str):
             return value
+    controls = properties.get("ownership_controls")
+    if isinstance(controls, dict):
+        inner = controls.get("OwnershipControls", controls)
+        rules = inner.get("Rules") if isinstance(inner, dict) else None
+        if isinstance(rules, list) and rules and isinstance(rules[0], dict):
+            found = rules[0].get("ObjectOwnership")
+            return found if isinstance(found, str) else None
     return None
 
 
 def bucket_access(resource: Resource) -> BucketAccess:
     """The Object Ownership and Block Public Access settings that apply to a bucket."""
     properties = resource.properties.as_dict()
-    levels = ((Level.BUCKET, _block(properties, "public_access_block", "PublicAccessBlock")),
+    levels = ((Level.BUCKET, _block(properties, "public_access_block", "PublicAccessBlock", "BlockPublicAccess")),
               (Level.ACCOUNT, _block(properties, "account_public_access_block")))
     return BucketAccess(
         object_ownership(properties) == BUCKET_OWNER_ENFORCED,
         tuple(level for level, block in levels if block.get("IgnorePublicAcls") is True),
         tuple(level for level, block in levels if block.get("RestrictPublicBuckets") is True),
     )
+
+
+def public_acls_honoured(access: BucketAccess) -> bool:
+    """Whether S3 honours the bucket's ACL grants to AllUsers and AuthenticatedUsers.
+
+    Not when ACLs are disabled (Object Ownership BucketOwnerEnforced), nor when IgnorePublicAcls is
+    on at the bucket or the account level.
+    """
+    return not access.acls_disabled and not access.ignore_public_acls
 
 
 @lru_cache(maxsize=65536)

@@ -41,7 +41,7 @@ from graph.edges.common import (
 )
 from graph.edges.grant_policy import GrantStatement, deny_statements, grant_edges, grant_target
 from graph.edges.principals import PrincipalIndex, public_caller, service_caller
-from graph.edges.public_access import bucket_access
+from graph.edges.public_access import bucket_access, public_acls_honoured
 from graph.edges.resources import resource_target
 from graph.model import Resource, ResourceType, Snapshot
 from graph.policy import actions as catalogue
@@ -107,7 +107,7 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -
             access = bucket_access(bucket)
             if access.acls_disabled:
                 continue
-            yield from _bucket_edges(bucket, acl["Grants"], bool(access.ignore_public_acls), accounts,
+            yield from _bucket_edges(bucket, acl["Grants"], not public_acls_honoured(access), accounts,
                                      principals, warnings)
 
 

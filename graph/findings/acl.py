@@ -2,14 +2,12 @@
 
 AuthenticatedUsers means any principal of ANY AWS account, AllUsers means anyone (S3 ACL
 overview, "Amazon S3 predefined groups"). The grant has no effect when Object Ownership is
-`BucketOwnerEnforced` (ACLs disabled) or when Block Public Access `IgnorePublicAcls` is on
-(S3 Object Ownership and Block Public Access pages).
+`BucketOwnerEnforced` (ACLs disabled) or when Block Public Access `IgnorePublicAcls` is on at the
+bucket or the account level (S3 Object Ownership and Block Public Access pages).
 
-Bucket properties read (as the collector stores them): `acl` (the GetBucketAcl response,
-`{"Owner": ..., "Grants": [...]}`), `object_ownership` (a string; also `ObjectOwnership`, or
-`ownership_controls` as GetBucketOwnershipControls returns it), and the bucket's and the account's
-PublicAccessBlockConfiguration as `public_access_block` and `account_public_access_block` (also
-`BlockPublicAccess`). Either level with IgnorePublicAcls on makes S3 ignore the grant.
+Whether S3 honours such a grant is decided by `graph.edges.public_access.public_acls_honoured`, the
+same function the `s3-acl` edges use, so the finding and the edges cannot disagree; the properties
+it reads are listed there (and in docs/snapshot.md).
 """
 
 from __future__ import annotations
@@ -17,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from graph.edges.public_access import bucket_access, public_acls_honoured
+from graph.edges.s3_acl import ALL_USERS, AUTHENTICATED_USERS
 from graph.findings.context import CheckContext
 from graph.findings.model import CheckInfo, Finding, PolicyKind, Severity, StatementLocation
 from graph.findings.registry import Check
@@ -25,9 +25,8 @@ from graph.model import Resource, ResourceType
 ACL_DOC = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html"
 
 _GROUPS = {
-    "http://acs.amazonaws.com/groups/global/AllUsers": ("AllUsers", "anyone on the internet"),
-    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": ("AuthenticatedUsers",
-                                                                  "any principal of any AWS account"),
+    ALL_USERS: ("AllUsers", "anyone on the internet"),
+    AUTHENTICATED_USERS: ("AuthenticatedUsers", "any principal of any AWS account"),
 }
 
 PUBLIC_ACL = CheckInfo(
@@ -35,30 +34,6 @@ PUBLIC_ACL = CheckInfo(
     "An ACL grant to AllUsers makes the bucket public; a grant to AuthenticatedUsers opens it to every AWS "
     "account in the world. Such grants apply unless ACLs are disabled (Object Ownership BucketOwnerEnforced) "
     "or Block Public Access IgnorePublicAcls is on.", ACL_DOC)
-
-
-def _ownership(properties: dict[str, Any]) -> str | None:
-    for key in ("object_ownership", "ObjectOwnership"):
-        value = properties.get(key)
-        if isinstance(value, str):
-            return value
-    controls = properties.get("ownership_controls")
-    if isinstance(controls, dict):
-        rules = controls.get("OwnershipControls", controls).get("Rules")
-        if isinstance(rules, list) and rules and isinstance(rules[0], dict):
-            found = rules[0].get("ObjectOwnership")
-            return found if isinstance(found, str) else None
-    return None
-
-
-def _ignores_public_acls(properties: dict[str, Any]) -> bool:
-    for key in ("public_access_block", "account_public_access_block", "BlockPublicAccess"):
-        block = properties.get(key)
-        if isinstance(block, dict):
-            block = block.get("PublicAccessBlockConfiguration", block)
-            if isinstance(block, dict) and block.get("IgnorePublicAcls") is True:
-                return True
-    return False
 
 
 def _grants(properties: dict[str, Any]) -> list[Any]:
@@ -70,10 +45,9 @@ def _grants(properties: dict[str, Any]) -> list[Any]:
 
 def _public_grants(bucket: Resource) -> Iterator[tuple[int, str, str, str]]:
     """(grant index, group, who that is, permission) of each grant to a public group."""
-    properties = bucket.properties.as_dict()
-    if _ownership(properties) == "BucketOwnerEnforced" or _ignores_public_acls(properties):
+    if not public_acls_honoured(bucket_access(bucket)):
         return
-    for index, grant in enumerate(_grants(properties)):
+    for index, grant in enumerate(_grants(bucket.properties.as_dict())):
         if not isinstance(grant, dict) or not isinstance(grant.get("Grantee"), dict):
             continue
         group = _GROUPS.get(str(grant["Grantee"].get("URI", "")))

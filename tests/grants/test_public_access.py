@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from graph.build import build_graph
 from graph.edges.public_access import is_public_policy
+from graph.findings import FindingsSettings, run_findings
 from graph.query import who_can
 from tests.graph.scenarios import A, B, account, allow, bucket, grant, role, role_arn, root, snapshot
+from tests.grants.helpers import ALL_USERS, AUTHENTICATED_USERS, acl_bucket, group_grant
 
 NAME = "public-data"
 BUCKET = f"arn:aws:s3:::{NAME}"
@@ -81,3 +85,33 @@ def test_what_s3_calls_public() -> None:
     assert not is_public_policy(_text(grant({"AWS": root(A)}, "s3:*", OBJECTS)))
     # No "bad action" (s3:Get*, List*, Put*, Delete*, AbortMultipartUpload, RestoreObject): not public.
     assert not is_public_policy(_text(grant("*", "s3:CreateBucket", BUCKET)))
+
+
+ENFORCED = {"OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}}
+IGNORE = {"IgnorePublicAcls": True}
+
+
+@pytest.mark.parametrize(("properties", "honoured"), [
+    ({}, True),
+    ({"object_ownership": "ObjectWriter"}, True),
+    ({"public_access_block": {"IgnorePublicAcls": False, "BlockPublicAcls": True}}, True),
+    # Object Ownership BucketOwnerEnforced disables ACLs, however the snapshot records it
+    # (S3 "Controlling ownership of objects and disabling ACLs"; GetBucketOwnershipControls shape).
+    ({"object_ownership": "BucketOwnerEnforced"}, False),
+    ({"ObjectOwnership": "BucketOwnerEnforced"}, False),
+    ({"ownership_controls": ENFORCED}, False),
+    # IgnorePublicAcls at the bucket or the account level (S3 "Blocking public access"; API reference).
+    ({"public_access_block": IGNORE}, False),
+    ({"PublicAccessBlock": {"PublicAccessBlockConfiguration": IGNORE}}, False),
+    ({"BlockPublicAccess": IGNORE}, False),
+    ({"account_public_access_block": IGNORE}, False),
+])
+@pytest.mark.parametrize("group", [ALL_USERS, AUTHENTICATED_USERS])
+def test_the_public_acl_finding_and_the_acl_edge_agree(properties: dict[str, object], honoured: bool,
+                                                       group: str) -> None:
+    snap = snapshot(account(B, resources=(acl_bucket(B, NAME, [group_grant(group, "READ")], **properties),)))
+    edge = any(u == "*" and d["kind"] == "s3-acl" for u, v, d in build_graph(snap).graph.in_edges(BUCKET, data=True))
+    report = run_findings(snap, FindingsSettings(), with_graph=False)
+    finding = any(f.check_id == "XPT-S3-001" and f.arn == BUCKET for f in report.findings)
+    # Both read one decision (public_access.public_acls_honoured): public edge <=> public-ACL finding.
+    assert (edge, finding) == (honoured, honoured)
