@@ -482,6 +482,7 @@ which avoids hashing every policy of the group. The entry keeps the object alive
 not reused while the entry exists."""
 _UNIT_LIMIT = 4096
 
+
 def _levels_of(group: Any, policy_type: PolicyType) -> tuple[tuple[Policy, ...], ...]:
     if isinstance(group, Policy):
         return ((group,),)
@@ -502,9 +503,10 @@ def _find_unit(group: Any, policy_type: PolicyType) -> _Unit:
         if len(_UNITS) >= _UNIT_LIMIT:
             _UNITS.clear()
         unit = _UNITS[unit_key] = _Unit(levels, policy_type)
-    if len(_UNITS_BY_ID) >= _UNIT_LIMIT:
-        _UNITS_BY_ID.clear()
-    _UNITS_BY_ID[by_id] = (group, unit)
+    if type(group) is tuple or isinstance(group, Policy):  # immutable: its identity stands for its content
+        if len(_UNITS_BY_ID) >= _UNIT_LIMIT:
+            _UNITS_BY_ID.clear()
+        _UNITS_BY_ID[by_id] = (group, unit)
     return unit
 
 

@@ -114,3 +114,12 @@ def test_objects_that_match_the_same_resource_patterns_share_an_answer_and_other
              ("s3:PutObject", "arn:aws:s3:::bucket-b/2", Decision.ALLOWED)]
     for action, resource, expected in asked:
         assert evaluate(req(USER, action, resource, identity=identity)).decision is expected, resource
+
+
+def test_a_policy_list_changed_between_requests_is_read_again() -> None:
+    # EVAL: without an identity-policy Allow the request is an implicit deny. Groups are memoized on
+    # the identity of the request's tuple; a list (mutable) must not be, so adding an Allow counts.
+    policies = [pol(allow("s3:PutObject"))]
+    assert evaluate(req(identity=policies)).decision is Decision.IMPLICIT_DENY  # type: ignore[arg-type]
+    policies.append(pol(allow()))
+    assert evaluate(req(identity=policies)).decision is Decision.ALLOWED  # type: ignore[arg-type]
