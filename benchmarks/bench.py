@@ -48,12 +48,16 @@ _COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("generate_s", "generate", "s"),
     ("write_s", "write snapshot", "s"),
     ("snapshot_mib", "snapshot file", "MiB"),
+    ("load_average_1m", "load average when measured", ""),
     ("load_s", "load", "s"),
+    ("load_cpu_s", "load (CPU)", "s"),
     ("build_s", "graph build", "s"),
+    ("build_cpu_s", "graph build (CPU)", "s"),
     ("graph_size", "graph nodes / edges", ""),
     ("peak_rss_build_mib", "peak memory, load + build", "MiB"),
     ("who_can_median_s", "who-can (median)", "s"),
     ("who_can_max_s", "who-can (max)", "s"),
+    ("who_can_max_cpu_s", "who-can (max, CPU)", "s"),
     ("paths_median_s", "paths (median)", "s"),
     ("explorer_first_screen_s", "explorer first screen", "s"),
     ("explorer_ready_s", "explorer ready (workers done)", "s"),
@@ -85,13 +89,15 @@ def _on_alarm(signum: int, frame: Any) -> None:
 class Timed:
     seconds: float
     value: Any
+    cpu: float = 0.0
+    """CPU time of this process (user + system): what other work on the machine does not inflate."""
 
 
 def _timed(function: Callable[[], Any]) -> Timed:
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     value = function()
-    return Timed(time.perf_counter() - start, value)
+    return Timed(time.perf_counter() - start, value, time.process_time() - cpu)
 
 
 def _peak_rss_mib() -> float:
@@ -150,14 +156,14 @@ def child_generate(size: int, seed: int, path: Path) -> Figures:
 
 def child_measure(path: Path, samples: int) -> Figures:
     """Load, build, query, evaluate and open the explorer on one snapshot file."""
-    figures: Figures = {}
+    figures: Figures = {"load_average_1m": round(os.getloadavg()[0], 2)}
     state: dict[str, Any] = {}
 
     def load() -> dict[str, Any]:
         (load_snapshot,) = _import("graph.snapshot", "load_snapshot")
         loaded = _timed(lambda: load_snapshot(path))
         state["snapshot"] = loaded.value
-        return {"load_s": round(loaded.seconds, 3)}
+        return {"load_s": round(loaded.seconds, 3), "load_cpu_s": round(loaded.cpu, 3)}
 
     def build() -> dict[str, Any]:
         if "snapshot" not in state:
@@ -166,14 +172,14 @@ def child_measure(path: Path, samples: int) -> Figures:
         built = _timed(lambda: build_graph(state["snapshot"]))
         state["graph"] = built.value
         graph = built.value.graph
-        return {"build_s": round(built.seconds, 3), "graph_size": f"{graph.number_of_nodes()} / {graph.number_of_edges()}",
+        return {"build_s": round(built.seconds, 3), "build_cpu_s": round(built.cpu, 3), "graph_size": f"{graph.number_of_nodes()} / {graph.number_of_edges()}",
                 "peak_rss_build_mib": _peak_rss_mib()}
 
-    _measure(figures, ("load_s",), load)
-    _measure(figures, ("build_s", "graph_size", "peak_rss_build_mib"), build)
+    _measure(figures, ("load_s", "load_cpu_s"), load)
+    _measure(figures, ("build_s", "build_cpu_s", "graph_size", "peak_rss_build_mib"), build)
     if "snapshot" in state:
         targets = _who_can_targets(state["snapshot"], samples)
-        _measure(figures, ("who_can_median_s", "who_can_max_s"), lambda: _who_can(state, targets))
+        _measure(figures, ("who_can_median_s", "who_can_max_s", "who_can_max_cpu_s"), lambda: _who_can(state, targets))
         _measure(figures, ("paths_median_s",), lambda: _paths(state))
         _measure(figures, ("evaluations_per_s",), lambda: _evaluations(state["snapshot"]))
     figures["peak_rss_mib"] = _peak_rss_mib()
@@ -204,9 +210,10 @@ def _who_can(state: dict[str, Any], targets: list[tuple[str, str]]) -> dict[str,
     if "graph" not in state:
         raise Unavailable("no graph built")
     (who_can,) = _import("graph.query", "who_can")
-    times = [_timed(lambda arn=arn, action=action: who_can(state["graph"], arn, action=action)).seconds
-             for arn, action in targets]
-    return {"who_can_median_s": round(statistics.median(times), 4), "who_can_max_s": round(max(times), 4)}
+    timed = [_timed(lambda arn=arn, action=action: who_can(state["graph"], arn, action=action)) for arn, action in targets]
+    times = [t.seconds for t in timed]
+    return {"who_can_median_s": round(statistics.median(times), 4), "who_can_max_s": round(max(times), 4),
+            "who_can_max_cpu_s": round(max(t.cpu for t in timed), 4)}
 
 
 def _paths(state: dict[str, Any]) -> dict[str, Any]:
