@@ -18,7 +18,7 @@ from typing import Any
 
 from botocore.config import Config
 
-from graph.collect import ecr, iam, kms, lambda_functions, s3, secrets, sns, sqs
+from graph.collect import ec2, ecr, iam, kms, lambda_functions, s3, secrets, sns, sqs
 from graph.collect.account import AccountData, Scope
 from graph.collect.calls import AwsFailure, ErrorLog, Reader, ReadError, failure_of
 from graph.collect.organization import OrgAccountEntry, list_member_accounts, read_organization
@@ -41,6 +41,7 @@ _REGIONAL_LISTERS: dict[Service, Callable[[Scope], Done]] = {
     Service.SQS: sqs.list_queues,
     Service.SECRETS_MANAGER: secrets.list_secrets,
     Service.ECR: ecr.list_repositories,
+    Service.EC2: ec2.list_instances,
 }
 
 

@@ -29,7 +29,7 @@ class Service(StrEnum):
 
 
 REGIONAL_SERVICES: tuple[Service, ...] = (
-    Service.KMS, Service.LAMBDA, Service.SNS, Service.SQS, Service.SECRETS_MANAGER, Service.ECR,
+    Service.KMS, Service.LAMBDA, Service.SNS, Service.SQS, Service.SECRETS_MANAGER, Service.ECR, Service.EC2,
 )
 """Services read once per account and region (S3 and IAM are read once per account)."""
 
