@@ -59,12 +59,14 @@ class Hop:
     granted_by: tuple[Grant, ...] = ()
     chained: bool = False
     scope: str | None = None
+    contested: bool = False
+    """The hop rests on a reading AWS does not document either way (the edge's `contested`)."""
 
     @classmethod
     def from_edge(cls, source: str, target: str, data: dict[str, Any]) -> Hop:
         return cls(source, target, EdgeKind(data["kind"]), tuple(data["actions"]), Status(data["status"]),
                    tuple(data["conditions"]), tuple(data["deny_conditions"]), tuple(data["granted_by"]),
-                   bool(data.get("chained")), data.get("scope"))
+                   bool(data.get("chained")), data.get("scope"), bool(data.get("contested")))
 
     @property
     def mechanism(self) -> str:
@@ -83,6 +85,8 @@ class Hop:
             hop["scope"] = self.scope
         if self.deny_conditions:
             hop["deny_conditions"] = [c.to_json() for c in self.deny_conditions]
+        if self.contested:
+            hop["contested"] = True
         return hop
 
 

@@ -18,7 +18,7 @@ from graph.build import AccessGraph
 from graph.edges.common import Grant
 from graph.query import AccessPath, Hop, PathsResult, ReachResult, WhoCanResult
 from tui.literal import literal
-from tui.words import hop_arrow
+from tui.words import contested_in_words, hop_arrow
 
 _ARROWS = {
     "member": "─member→",
@@ -57,6 +57,8 @@ def hop_text(hop: Hop) -> str:
         text += f" (keys {hop.scope}*)"
     if hop.chained:
         text += " (chained)"
+    if hop.contested:
+        text += f" [contested: {contested_in_words(str(hop.kind))}]"
     if hop.conditions:
         text += " [needs " + "; ".join(c.describe() for c in hop.conditions) + "]"
     if hop.deny_conditions:

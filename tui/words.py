@@ -284,6 +284,14 @@ def edge_words(kind: str) -> EdgeWords:
     return _EDGE_WORDS.get(kind, EdgeWords(Mechanism.OTHER, kind, kind, f"{kind} edge"))
 
 
+def contested_in_words(kind: str) -> str:
+    """Why a contested hop is in doubt: the reading of AWS it rests on (see the edge module)."""
+    if kind == "kms-grant":
+        return ("a KMS grant across accounts that the grantee's own IAM policies do not allow: AWS requires that "
+                "allow for key policies, and documents no such rule for grants")
+    return "rests on a resource-policy grant to a session ARN, which AWS documents and tools read differently"
+
+
 def hop_arrow(kind: str, actions: Sequence[str]) -> str:
     """The arrow label of one hop: the kind's words, plus how a pass-role or escalation hop works.
 

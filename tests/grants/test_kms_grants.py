@@ -92,6 +92,7 @@ def test_a_cross_account_grant_without_the_grantees_iam_allow_is_kept_as_contest
     (entry,) = [p for p in who_can(ag, KEY, action="kms:Decrypt").to_json()["principals"]
                 if p["principal"] == role_arn(A, "Other")]
     assert entry["status"] == "conditional"
+    assert entry["path"][-1]["contested"] is True
 
 
 def test_a_cross_account_grantees_explicit_deny_or_boundary_still_removes_the_grant() -> None:

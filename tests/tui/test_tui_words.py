@@ -109,3 +109,19 @@ def test_a_path_ending_in_a_kms_grant_or_an_acl_says_so() -> None:
     assert path_badge(ending(EdgeKind.S3_ACL, "arn:aws:s3:::b")) == "direct · S3 ACL grant"
     assert path_badge(ending(EdgeKind.RESOURCE_POLICY, key)) == "direct · resource-policy grant"
     assert hop_text(ending(EdgeKind.KMS_GRANT, key).hops[0]).startswith(f"─kms-grant→ {key}")
+
+
+def test_a_contested_kms_grant_hop_says_why_in_the_table_and_the_json() -> None:
+    from graph.edges.common import EdgeKind, Status
+    from graph.query import Hop
+    from tui.output import hop_text
+
+    key = "arn:aws:kms:us-east-1:222222222222:key/k"
+    hop = Hop("arn:aws:iam::111111111111:role/App", key, EdgeKind.KMS_GRANT, ("kms:Decrypt",), Status.CONDITIONAL,
+              contested=True)
+    # A cross-account grant kept although the grantee's IAM does not allow it (graph/edges/kms_grants.py):
+    # the reader must see it is in doubt, and why, not a bare "conditional" with no condition.
+    assert "[contested: a KMS grant across accounts" in hop_text(hop)
+    assert hop.to_json()["contested"] is True
+    plain = Hop("arn:aws:iam::111111111111:role/App", key, EdgeKind.KMS_GRANT, ("kms:Decrypt",), Status.ALLOWED)
+    assert "contested" not in hop_text(plain) and "contested" not in plain.to_json()

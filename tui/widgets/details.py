@@ -12,7 +12,7 @@ from textual.widgets import Static
 from tui.catalog import Catalog, GrantLike, Ref, RefKind
 from tui.literal import literal
 from tui.widgets.policy_view import PolicyView
-from tui.words import ConditionLike, conditions_in_words, edge_words
+from tui.words import ConditionLike, conditions_in_words, contested_in_words, edge_words
 
 
 class HopInfo(Protocol):
@@ -144,6 +144,8 @@ class DetailsPane(VerticalScroll):
             rows.append(("actions", ", ".join(hop.actions)))
         for sentence in conditions_in_words(hop.conditions, hop.deny_conditions):
             rows.append(("⚠ condition", sentence))
+        if getattr(hop, "contested", False):  # graph.query.Hop has it; other HopInfo need not
+            rows.append(("⚠ contested", contested_in_words(str(hop.kind))))
         self._reset(title, _facts(rows))
         for grant in hop.granted_by:
             statement = getattr(grant, "statement", None)
