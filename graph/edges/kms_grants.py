@@ -137,24 +137,30 @@ def _key_edges(key: Resource, grants: list[Any], principals: PrincipalIndex, col
             yield from found
             if not (caller.in_dataset and caller.account != key.account_id and principal == caller.principal):
                 continue
-            kept = _contested_edges(caller, target, groups, statements, found)
+            granted = {action for edge in found for action in edge.actions}
+            kept = [] if granted.issuperset(names) else _contested_edges(caller, target, groups, statements, found)
             yield from kept
-            granted = {action for edge in found + kept for action in edge.actions}
+            granted.update(action for edge in kept for action in edge.actions)
             if kept:
                 contested.append(f"{caller.node} ({', '.join(a for e in kept for a in e.actions)})")
             if not granted.issuperset(names):
                 unused.append(f"{caller.node} ({', '.join(a for a in names if a not in granted)})")
     if contested:
-        warnings.append(f"{key.arn}: grant(s) to {', '.join(contested)} kept as conditional, contested edges: the "
-                        "grantee's own IAM policies do not allow these operations, which AWS documents as needed "
+        warnings.append(f"{key.arn}: grant(s) to {_examples(contested, ', ')} kept as conditional, contested edges: "
+                        "the grantee's own IAM policies do not allow these operations, which AWS documents as needed "
                         "across accounts for key policies but not for grants (nothing else denies them)")
     if unused:
-        warnings.append(f"{key.arn}: grant(s) to {', '.join(unused)} give no edge: an explicit Deny, an SCP, an RCP "
-                        "or a permission boundary of the grantee stops them")
+        warnings.append(f"{key.arn}: grant(s) to {_examples(unused, ', ')} give no edge: an explicit Deny, an SCP, "
+                        "an RCP or a permission boundary of the grantee stops them")
     if unmodelled:
-        more = f"; and {len(unmodelled) - _EXAMPLES} more" if len(unmodelled) > _EXAMPLES else ""
         warnings.append(f"{key.arn}: {len(unmodelled)} grant(s) to principals the snapshot cannot model, no edge "
-                        f"for them: {'; '.join(unmodelled[:_EXAMPLES])}{more}")
+                        f"for them: {_examples(unmodelled, '; ')}")
+
+
+def _examples(items: list[str], separator: str) -> str:
+    """The first few items, and how many more (a key may hold thousands of grants)."""
+    more = f"{separator}and {len(items) - _EXAMPLES} more" if len(items) > _EXAMPLES else ""
+    return separator.join(items[:_EXAMPLES]) + more
 
 
 def _contested_edges(caller: Caller, target: Target, groups: list[ActionGroup], statements: list[GrantStatement],
