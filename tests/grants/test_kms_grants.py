@@ -238,3 +238,12 @@ def test_many_service_grants_give_one_edge_per_grantee_and_one_warning_per_key()
     assert edge["status"] == "conditional"
     (warning,) = [w for w in ag.warnings if KEY in w]
     assert warning.startswith(f"{KEY}: 50 grant(s) to principals the snapshot cannot model")
+
+
+def test_many_contested_grantees_give_one_short_warning() -> None:
+    roles = tuple(role(A, f"App{i}", None, allow("s3:GetObject")) for i in range(7))
+    ag = world([kms_grant(r.arn, ["Decrypt"], f"g{i}") for i, r in enumerate(roles)], a_roles=roles)
+    # Every grantee keeps its (contested) edge, but the warning names five and counts the rest.
+    assert len(edges_of(ag, "kms-grant", KEY)) == 7
+    (warning,) = [w for w in ag.warnings if "contested" in w]
+    assert "and 2 more kept as conditional, contested edges" in warning and role_arn(A, "App5") not in warning
