@@ -268,7 +268,8 @@ _EDGE_WORDS: dict[str, EdgeWords] = {
     "pass-role": EdgeWords(Mechanism.SERVICE_PASS, "pass-role", "pass-role · runs code as the role",
                            "the principal makes a service run its code as this role (iam:PassRole to a new "
                            "resource, or new code for an existing one)"),
-    "privilege-escalation": EdgeWords(Mechanism.ESCALATION, "privilege-escalation", "privilege escalation · rewrites IAM",
+    "privilege-escalation": EdgeWords(Mechanism.ESCALATION, "privilege-escalation",
+                                      "privilege escalation · rewrites IAM",
                                       "the principal rewrites IAM (credentials, policies, groups or a trust policy) "
                                       "to act as this principal or to give itself these permissions"),
     "kms-grant": EdgeWords(Mechanism.RESOURCE_GRANT, "kms-grant", "KMS grant · direct",

@@ -99,7 +99,8 @@ LAUNCHES: tuple[Launch, ...] = (
     )),
     Launch("glue", "glue.amazonaws.com", (
         (Step("glue:CreateDevEndpoint", _arn("glue", "devEndpoint/xpath-probe")),),
-        (Step("glue:CreateJob", _arn("glue", "job/xpath-probe")), Step("glue:StartJobRun", _arn("glue", "job/xpath-probe"))),
+        (Step("glue:CreateJob", _arn("glue", "job/xpath-probe")),
+         Step("glue:StartJobRun", _arn("glue", "job/xpath-probe"))),
     )),
     Launch("codebuild", "codebuild.amazonaws.com", (
         (Step("codebuild:CreateProject", _arn("codebuild", "project/xpath-probe")),
