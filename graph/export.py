@@ -39,7 +39,7 @@ def _flat_edge(data: dict[str, Any]) -> dict[str, str | bool]:
         "conditions": _conditions_text(data["conditions"]), "deny_conditions": _conditions_text(data["deny_conditions"]),
         "granted_by": _grants_text(data["granted_by"]), "chained": bool(data.get("chained")),
         "scope": data.get("scope") or "",
-    }
+    } | ({"contested": True} if data.get("contested") else {})
 
 
 def _flat_node(data: dict[str, Any]) -> dict[str, str | bool]:
@@ -54,7 +54,7 @@ def _json_edge(source: str, target: str, data: dict[str, Any]) -> dict[str, Any]
         "deny_conditions": [c.to_json() for c in data["deny_conditions"]],
         "granted_by": [g.to_json() for g in data["granted_by"]], "chained": bool(data.get("chained")),
         "scope": data.get("scope"),
-    }
+    } | ({"contested": True} if data.get("contested") else {})
 
 
 def to_json(graph: nx.MultiDiGraph) -> str:

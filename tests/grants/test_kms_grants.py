@@ -9,7 +9,10 @@ policy in the caller's account), IAM "Policy evaluation logic" (an explicit Deny
 
 from __future__ import annotations
 
+import json
+
 from graph.build import build_graph
+from graph.export import to_json
 from graph.query import who_can
 from tests.graph.scenarios import (
     A,
@@ -93,6 +96,11 @@ def test_a_cross_account_grant_without_the_grantees_iam_allow_is_kept_as_contest
                 if p["principal"] == role_arn(A, "Other")]
     assert entry["status"] == "conditional"
     assert entry["path"][-1]["contested"] is True
+    # The graph export carries the mark too (only on contested edges).
+    exported = [e for e in json.loads(to_json(ag.graph))["edges"] if e["edge"] == "kms-grant" and e["to"] == KEY]
+    assert {(e["from"], tuple(e["actions"]), e.get("contested", False)) for e in exported} == {
+        (role_arn(A, "Reader"), ("kms:Decrypt",), False), (role_arn(A, "Reader"), ("kms:Encrypt",), True),
+        (role_arn(A, "Other"), ("kms:Decrypt",), True)}
 
 
 def test_a_cross_account_grantees_explicit_deny_or_boundary_still_removes_the_grant() -> None:
