@@ -51,7 +51,7 @@ from graph.edges.statements import (
     statement_shapes,
 )
 from graph.model import Resource, ResourceType
-from graph.policy import Policy, policy_from_text
+from graph.policy import Policy
 from graph.policy.conditions import Tri
 from graph.policy.context import RequestContext as PolicyContext
 from graph.policy.resources_match import statement_resource_outcome
@@ -211,13 +211,11 @@ def _normal(text: str, arn: str, account: str) -> str:
     return text.replace(arn, _ARN).replace(account, _ACCOUNT)
 
 
-@lru_cache(maxsize=262144)
-def _applies(text: str, resource_type: str, arn: str) -> tuple[int, ...] | None:
+def _applies(policy: Policy, text: str, resource_type: str, arn: str) -> tuple[int, ...] | None:
     """Statements covering a catalogue action whose Resource element covers `arn`, by the evaluator's
     own matching (None when one holds a policy variable: its outcome depends on more than the ARN)."""
-    policy = policy_from_text(text)
-    by_index = {statement.index: statement for statement in policy.statements}
     names = catalogue_masks(resource_type)[0]
+    by_index = {statement.index: statement for statement in policy.statements}
     found = []
     for index, _, _ in statement_masks(text, names):
         statement = by_index.get(index)
@@ -289,6 +287,7 @@ class SharedOutcomes:
     _static: dict[tuple[object, ...], tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]]] = field(
         default_factory=dict)
     _profiles: dict[str, int] = field(default_factory=dict)
+    _matched: dict[tuple[str, str, str], tuple[int, ...] | None] = field(default_factory=dict)
     _numbers: dict[tuple[object, ...], int] = field(default_factory=dict)
     _counter: int = 0
     hits: int = 0
@@ -359,7 +358,7 @@ class SharedOutcomes:
         portable = True
         for group in groups:
             for loaded in policies:
-                matched = _applies(loaded.text, resource.type, group.resource)
+                matched = self._applies_of(loaded, resource.type, group.resource)
                 portable = portable and matched is not None
                 applies.append(matched)
         for loaded in policies:
@@ -371,6 +370,16 @@ class SharedOutcomes:
         where = self._class_of(target, resource) if portable else (target.node,)
         return ((where, caller.kind, texts, self._identity_of(caller), shape, tuple(applies)), tuple(sorted(keys)),
                 projection.positions)
+
+    def _applies_of(self, loaded: LoadedPolicy, resource_type: str, arn: str) -> tuple[int, ...] | None:
+        # the policy already parsed (a parse without its id would be a second copy in the parser's cache)
+        key = (loaded.text, resource_type, arn)
+        if key in self._matched:
+            return self._matched[key]
+        if len(self._matched) >= _MEMO_LIMIT:
+            self._matched.clear()
+        found = self._matched[key] = _applies(loaded.policy, loaded.text, resource_type, arn)
+        return found
 
     def _profile_of(self, caller: Caller) -> int:
         """A number for the caller's kind, identity texts, boundary and SCP levels (equal numbers: equal sides)."""
