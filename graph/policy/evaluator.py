@@ -368,7 +368,7 @@ class _Plan:
     one reads the resource. A statement whose Resource is exactly `"*"` matches every resource."""
 
     __slots__ = ("keys", "reads_resource", "resource_sets", "statements", "entries", "certain", "level_count",
-                 "namings")
+                 "namings", "by_name", "always_named")
 
     def __init__(self, levels: tuple[tuple[Policy, ...], ...], policy_type: PolicyType, action_lower: str) -> None:
         in_levels = _MODES[policy_type] is _Mode.LEVELS
@@ -410,6 +410,47 @@ class _Plan:
         self.resource_sets: tuple[ResourceSet, ...] | None = None if templated else tuple(sets.values())
         self.namings: dict[tuple[str, str | None, bool], tuple[Match, ...]] = {}
         """How each statement's Principal names a caller, by (caller, unique id, has a boundary)."""
+        # Which statements' Principal lists each name, so that a caller is tested only against the
+        # statements that could name it (a policy naming 1,000 accounts costs one lookup per caller).
+        by_name: dict[tuple[str, Any], list[int]] = {}
+        always: list[int] = []
+        for position, statement in enumerate(self.statements):
+            principals = statement.principals
+            if principals is None or principals.everyone:
+                always.append(position)  # NotPrincipal, no Principal (RCPs), or "*"
+                continue
+            for facet, names in (("arn", principals.arns), ("service", principals.services),
+                                 ("federated", principals.federated), ("canonical", principals.canonical_users),
+                                 ("role", principals.role_refs), ("unique-id", principals.unique_ids),
+                                 ("account", principals.accounts)):
+                for name in names:
+                    by_name.setdefault((facet, name), []).append(position)
+        self.by_name = by_name
+        self.always_named = tuple(always)
+
+    def naming(self, evaluation: _Evaluation, policy_type: PolicyType) -> tuple[Match, ...]:
+        """How each statement's Principal/NotPrincipal names the evaluation's caller.
+
+        Only the statements listing one of the caller's names (its ARN, service or provider name,
+        role, unique id or account: every name `PrincipalSet.match` compares) can name it; the
+        others are `Match.NONE` without a test.
+        """
+        caller = evaluation.caller
+        by_name = self.by_name
+        candidates = set(self.always_named)
+        if by_name:
+            text = caller.text
+            facets = [("arn", text), ("service", text.lower()), ("federated", text), ("canonical", text),
+                      ("role", (caller.partition, caller.account, caller.role_name or "")),
+                      ("unique-id", evaluation.unique_id), ("account", caller.account)]
+            for facet in facets:
+                candidates.update(by_name.get(facet, ()))
+        naming = [Match.NONE] * len(self.statements)
+        statements = self.statements
+        principal_match = evaluation.principal_match
+        for position in candidates:
+            naming[position] = principal_match(statements[position], policy_type)
+        return tuple(naming)
 
 
 class _Unit:
@@ -448,6 +489,8 @@ class _Unit:
         certain = plan.certain
         for position, (statement, ref, level) in enumerate(plan.entries):
             match = Match.DIRECT if naming is None else naming[position]
+            if match is Match.NONE:
+                continue  # its Principal does not name the caller (resource tests have no side effect)
             outcome, residual = quick(statement, match)
             if outcome is Tri.FALSE:
                 continue
@@ -554,8 +597,7 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
         caller_key = (evaluation.caller.text, evaluation.unique_id, evaluation.has_boundary)
         naming = plan.namings.get(caller_key)
         if naming is None:
-            principal_match = evaluation.principal_match
-            naming = tuple([principal_match(statement, policy_type) for statement in statements])
+            naming = plan.naming(evaluation, policy_type)
             if len(plan.namings) >= _MEMO_LIMIT:
                 plan.namings.clear()
             plan.namings[caller_key] = naming

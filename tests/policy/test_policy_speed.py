@@ -123,3 +123,22 @@ def test_a_policy_list_changed_between_requests_is_read_again() -> None:
     assert evaluate(req(identity=policies)).decision is Decision.IMPLICIT_DENY  # type: ignore[arg-type]
     policies.append(pol(allow()))
     assert evaluate(req(identity=policies)).decision is Decision.ALLOWED  # type: ignore[arg-type]
+
+
+def test_a_resource_policy_naming_many_accounts_names_each_caller_by_its_own_statement() -> None:
+    # EVAL (cross account): the bucket policy must name the caller's account, and the caller's
+    # identity policy must allow. Statement k names account k only, so caller k is allowed by
+    # statement k alone, and an account the policy does not list is an implicit deny.
+    accounts = [f"{300000000000 + index}" for index in range(1000)]
+    bucket = pol(*[allow(Principal={"AWS": account}, resource="arn:aws:s3:::crowded/*") for account in accounts])
+    identity = (pol(allow()),)
+    start = time.process_time()
+    for index in range(0, 1000, 5):
+        result = evaluate(req(f"arn:aws:iam::{accounts[index]}:role/reader", resource="arn:aws:s3:::crowded/k",
+                              account=B, identity=identity, resource_policy=bucket))
+        assert result.decision is Decision.ALLOWED
+        assert [ref.statement for ref in result.matched if ref.policy_type == "resource"] == [index]
+    stranger = req(f"arn:aws:iam::{A}:role/reader", resource="arn:aws:s3:::crowded/k", account=B, identity=identity,
+                   resource_policy=bucket)
+    assert evaluate(stranger).decision is Decision.IMPLICIT_DENY
+    assert time.process_time() - start < 5.0  # 200 callers x 1,000 statements, each caller tested on one
