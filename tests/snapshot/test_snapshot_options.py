@@ -1,4 +1,5 @@
-"""`tui.options.load_snapshot_or_demo`: the subcommand's --snapshot, else the group's, else the demo."""
+"""`tui.options.load_snapshot_or_demo` (and the explorer's `open_snapshot_or_demo`): the subcommand's
+--snapshot, else the group's, else the demo."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 from graph.errors import SnapshotError
 from tests.snapshot.snapshot_builders import minimal_snapshot
 from tui.cli import cli
-from tui.options import group_snapshot_path, load_snapshot_or_demo
+from graph.model import Snapshot
+from graph.snapshot import OpenedSnapshot
+from tui.options import group_snapshot_path, load_snapshot_or_demo, open_snapshot_or_demo
 
 
 def _write(path: Path, *, source: str) -> Path:
@@ -48,3 +51,24 @@ def test_a_bad_file_raises_snapshot_error_with_its_name(tmp_path: Path) -> None:
     with pytest.raises(SnapshotError) as raised:
         load_snapshot_or_demo(str(path))
     assert str(path) in str(raised.value)
+
+
+def test_the_explorer_opens_a_file_early_and_the_demo_whole(tmp_path: Path) -> None:
+    # The explorer shows a file's tree before its last checks (they run before any answer); the
+    # demo is small, so it comes fully checked, as every other command reads it.
+    path = _write(tmp_path / "own.json", source="import")
+    opened = open_snapshot_or_demo(str(path))
+    assert isinstance(opened, OpenedSnapshot)
+    assert opened.verify() == load_snapshot_or_demo(str(path))
+    demo = open_snapshot_or_demo(None)
+    assert isinstance(demo, Snapshot) and demo.source == "demo"
+
+
+def test_the_explorer_refuses_a_file_of_the_wrong_structure_at_once(tmp_path: Path) -> None:
+    # What the tree cannot be drawn from (a missing required field) stops the explorer before it opens.
+    document = minimal_snapshot()
+    del document["accounts"][0]["id"]
+    path = tmp_path / "no-id.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(SnapshotError, match=r"no-id\.json: accounts\[0\]: missing required field 'id'"):
+        open_snapshot_or_demo(str(path))
