@@ -17,7 +17,10 @@ _READING = (
     ("─resource-policy→", "bold green",
      "resource-policy grant: the resource's own policy names the caller (a name on the guest list)"),
     ("─identity-policy→", "bold cyan", "identity-policy grant: the principal's own policies allow it, in its account"),
+    ("─kms-grant→", "bold green", "KMS grant: a grant on the key lets the caller use it, outside the key policy"),
+    ("─s3-acl→", "bold green", "S3 ACL grant: the bucket's ACL grants the caller's account, any AWS account or anyone"),
     ("⚠ needs …", "bold yellow", "a condition the snapshot cannot decide (external ID, MFA, source IP, ...)"),
+    ("⚠ contested", "bold yellow", "a hop AWS documents neither way; kept (conditional) so no path is hidden"),
 )
 
 _KEYS = (
