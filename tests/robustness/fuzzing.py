@@ -206,10 +206,13 @@ def snapshot_bytes(draw: st.DrawFn) -> bytes:
 # --- the contract ------------------------------------------------------------------------------
 
 def assert_clean(error: XPathError) -> None:
-    """A clean error: one line, with a location."""
-    text = str(error)
-    assert error.location, f"no location: {text!r}"
-    assert "\n" not in text, f"more than one line: {text!r}"
+    """A clean error: a one-line message, with a location.
+
+    The location may quote the input's own keys as they are (a key can hold a newline or an escape
+    sequence); the command line prints it with those made visible, on one line (`check_simulate_cli`).
+    """
+    assert error.location, f"no location: {str(error)!r}"
+    assert "\n" not in error.message, f"more than one line: {error.message!r}"
 
 
 class Outcome(Enum):

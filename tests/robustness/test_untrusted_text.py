@@ -110,3 +110,14 @@ def test_a_snapshot_error_quoting_hostile_text_is_one_safe_line(capsys: pytest.C
     _assert_safe(err)
     assert err.count("\n") == 1 and "accounts[2].authorization_details.RoleDetailList[0].Arn" in err
     assert "is not an ARN (and 1 more problem" in err
+
+
+def test_a_request_key_holding_a_newline_and_escapes_is_refused_on_one_line(capsys: pytest.CaptureFixture[str],
+                                                                            tmp_path: Path) -> None:
+    # found by fuzzing: the location quotes the key as it is, and printed raw it split the error line
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps({"\n" + ESCAPES: None}), encoding="utf-8")
+    code, out, err = run_cli(capsys, "simulate", str(path))
+    assert code == 2 and out == ""
+    _assert_safe(err)
+    assert err.count("\n") == 1 and "unknown field" in err and "request.\\n" in err
