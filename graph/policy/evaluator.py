@@ -362,6 +362,10 @@ _MODES = {PolicyType.IDENTITY: _Mode.FLAT, PolicyType.BOUNDARY: _Mode.FLAT, Poli
           PolicyType.SCP: _Mode.LEVELS, PolicyType.RCP: _Mode.LEVELS, PolicyType.RESOURCE: _Mode.BY_PRINCIPAL}
 
 
+_INDEX_FROM = 8
+"""Statements from which a plan indexes their Principal names (fewer are simply all tested)."""
+
+
 class _Plan:
     """What one group of policies needs to decide one action: the statements whose Action/NotAction
     covers it (each with its `StatementRef` and level), the context keys they read, and whether
@@ -414,7 +418,8 @@ class _Plan:
         # statements that could name it (a policy naming 1,000 accounts costs one lookup per caller).
         by_name: dict[tuple[str, Any], list[int]] = {}
         always: list[int] = []
-        for position, statement in enumerate(self.statements):
+        indexed = policy_type in (PolicyType.RESOURCE, PolicyType.RCP) and len(self.statements) >= _INDEX_FROM
+        for position, statement in enumerate(self.statements if indexed else ()):
             principals = statement.principals
             if principals is None or principals.everyone:
                 always.append(position)  # NotPrincipal, no Principal (RCPs), or "*"
@@ -425,7 +430,7 @@ class _Plan:
                                  ("account", principals.accounts)):
                 for name in names:
                     by_name.setdefault((facet, name), []).append(position)
-        self.by_name = by_name
+        self.by_name: dict[tuple[str, Any], list[int]] | None = by_name if indexed else None
         self.always_named = tuple(always)
 
     def naming(self, evaluation: _Evaluation, policy_type: PolicyType) -> tuple[Match, ...]:
@@ -435,8 +440,12 @@ class _Plan:
         role, unique id or account: every name `PrincipalSet.match` compares) can name it; the
         others are `Match.NONE` without a test.
         """
-        caller = evaluation.caller
         by_name = self.by_name
+        statements = self.statements
+        principal_match = evaluation.principal_match
+        if by_name is None:
+            return tuple([principal_match(statement, policy_type) for statement in statements])
+        caller = evaluation.caller
         candidates = set(self.always_named)
         if by_name:
             text = caller.text
@@ -445,9 +454,7 @@ class _Plan:
                       ("unique-id", evaluation.unique_id), ("account", caller.account)]
             for facet in facets:
                 candidates.update(by_name.get(facet, ()))
-        naming = [Match.NONE] * len(self.statements)
-        statements = self.statements
-        principal_match = evaluation.principal_match
+        naming = [Match.NONE] * len(statements)
         for position in candidates:
             naming[position] = principal_match(statements[position], policy_type)
         return tuple(naming)

@@ -142,3 +142,38 @@ def test_a_resource_policy_naming_many_accounts_names_each_caller_by_its_own_sta
                    resource_policy=bucket)
     assert evaluate(stranger).decision is Decision.IMPLICIT_DENY
     assert time.process_time() - start < 5.0  # 200 callers x 1,000 statements, each caller tested on one
+
+
+_NAMED = [{"AWS": B}, {"AWS": f"arn:aws:iam::{B}:root"}, {"AWS": f"arn:aws:iam::{B}:role/path/App"},
+          {"AWS": f"arn:aws:iam::{B}:user/alice"}, {"AWS": f"arn:aws:sts::{B}:assumed-role/App/s1"},
+          {"AWS": f"arn:aws:sts::{B}:federated-user/bob"}, {"Service": "EC2.amazonaws.com"},
+          {"Federated": "accounts.google.com"}, {"CanonicalUser": "a" * 64}, {"AWS": "AROAEXAMPLEUNIQUEID1"},
+          {"AWS": f"arn:aws:iam::{A}:role/Other"}, "*"]
+_CALLERS = [(f"arn:aws:iam::{B}:role/App", {}), (f"arn:aws:sts::{B}:assumed-role/App/s1", {}),
+            (f"arn:aws:sts::{B}:assumed-role/App/s2", {}), (f"arn:aws:iam::{B}:user/alice", {}),
+            (f"arn:aws:sts::{B}:federated-user/bob", {}), (f"arn:aws:iam::{B}:root", {}), ("ec2.amazonaws.com", {}),
+            ("accounts.google.com", {}), ("a" * 64, {}), ("*", {}),
+            (f"arn:aws:iam::{B}:role/Renamed", {"aws:userid": "AROAEXAMPLEUNIQUEID1:s"})]
+
+
+def test_a_long_resource_policy_names_every_kind_of_caller_as_each_statement_alone_does() -> None:
+    # Principal element reference: an account id equals its root; a role ARN names its sessions
+    # (path dropped); a session ARN names one session; Service, Federated and CanonicalUser name
+    # those principals; a unique id names the role that has it; "*" names everyone. A policy of
+    # 12 statements is indexed by principal name; each caller must be named by exactly the
+    # statements that name it when asked one statement at a time. (Every identity caller gets a
+    # session policy: a federated-user session has no permissions without one.)
+    statements = [allow(Principal=principal, resource="arn:aws:s3:::shared/*") for principal in _NAMED]
+    whole = pol(*statements)
+    for caller, context in _CALLERS:
+        named = whole.statements
+        expected = []
+        for index in range(len(statements)):
+            alone = evaluate(req(caller, resource="arn:aws:s3:::shared/k", account=A, resource_policy=pol(statements[index]),
+                                 context=context, identity=(pol(allow()),), session_policies=(pol(allow()),)))
+            if alone.decision is not Decision.IMPLICIT_DENY:
+                expected.append(named[index].index)
+        result = evaluate(req(caller, resource="arn:aws:s3:::shared/k", account=A, resource_policy=whole, context=context,
+                              identity=(pol(allow()),), session_policies=(pol(allow()),)))
+        assert sorted({ref.statement for ref in result.matched if ref.policy_type == "resource"}) == expected, caller
+        assert expected, caller  # every caller here is named by at least "*"
