@@ -8,7 +8,8 @@ grants"; CreateGrant and GrantListEntry API reference):
 - Grantees use the permissions "just as they would if the permissions came from a key policy", so
   a grant is evaluated as a key-policy statement naming the grantee: same account, it works on
   its own (naming the account delegates to IAM); another account, the grantee's identity policies
-  must also allow the operation (the cross-account rule); explicit Denies, SCPs and RCPs apply.
+  must also allow the operation (the cross-account rule, contested for grants: see ⚠ below);
+  explicit Denies, SCPs and RCPs apply.
   Grants are not gated by the key policy (they are an alternative to it), but a Deny in the key
   policy still wins.
 - ⚠ Contested: a cross-account grantee whose own IAM policies do not allow the operation. The KMS
