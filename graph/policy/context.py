@@ -24,11 +24,6 @@ UNKNOWN = Missing.UNKNOWN
 Lookup = tuple[str, ...] | Missing
 
 
-def normalize_values(value: object) -> tuple[str, ...]:
-    """A context value as a tuple of strings (booleans as "true"/"false")."""
-    return _as_strings(value)
-
-
 def _as_strings(value: object) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)):
         return tuple(_as_string(item) for item in value)
@@ -81,21 +76,15 @@ class RequestContext:
         """Whether absent keys are unknown (three-valued mode)."""
 
     @classmethod
-    def normalized(cls, values: dict[str, tuple[str, ...]], *, unknown: bool,
-                   known_absent: frozenset[str]) -> RequestContext:
-        """Wrap values whose keys are already lower-cased and values already tuples of strings."""
-        return cls.lazy({}, values, frozenset(), unknown=unknown, known_absent=known_absent, raw_is_empty=True)
-
-    @classmethod
     def lazy(cls, raw: Mapping[str, object], derived: Mapping[str, tuple[str, ...]], derived_absent: frozenset[str],
-             *, unknown: bool, known_absent: frozenset[str], raw_is_empty: bool = False) -> RequestContext:
+             *, unknown: bool, known_absent: frozenset[str]) -> RequestContext:
         """A context over the request's own keys `raw` (any case, values not yet normalized), which
         win over `derived` (lower-cased keys AWS derives from the request). In three-valued mode a
         key of `derived_absent` or `known_absent` is absent, any other missing key unknown.
         """
         context = cls.__new__(cls)
-        context._values = dict(derived) if raw_is_empty else {}
-        context._raw = None if raw_is_empty or not raw else raw
+        context._values = {}
+        context._raw = raw or None
         context._lowered = None
         context._derived = derived
         context._derived_absent = derived_absent
