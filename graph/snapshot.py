@@ -55,6 +55,8 @@ def read_document(path: str | Path) -> Any:
         data = Path(path).read_bytes()
     except OSError as error:
         raise SnapshotError(f"cannot read the file: {error.strerror or error}", location=name) from error
+    except ValueError as error:  # a name holding a NUL byte (found by fuzzing)
+        raise SnapshotError(f"cannot read the file: {error}", location=repr(name)) from error
     if data.startswith(_GZIP_MAGIC):
         try:
             data = gzip.decompress(data)

@@ -122,3 +122,12 @@ def test_an_object_or_list_where_a_policy_wants_a_string_is_reported_at_its_plac
     assert element in str(raised.value)
     problems = validate_snapshot(document)
     assert any(element in problem.message for problem in problems)
+
+
+def test_a_file_name_holding_a_nul_byte_is_a_snapshot_error() -> None:
+    # found by the long fuzz run: pathlib raised ValueError ("embedded null byte"), not a SnapshotError
+    with pytest.raises(SnapshotError) as raised:
+        load_snapshot("snap\x00shot.json")
+    assert "cannot read the file" in raised.value.message and "\\x00" in (raised.value.location or "")
+    [problem] = validate_snapshot("snap\x00shot.json")
+    assert "cannot read the file" in problem.message
