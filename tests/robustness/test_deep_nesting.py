@@ -9,7 +9,6 @@ be reported at their place, not raise TypeError from a set lookup.
 from __future__ import annotations
 
 import gzip
-import json
 from pathlib import Path
 
 import pytest
