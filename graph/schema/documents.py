@@ -203,7 +203,21 @@ def _check_pair(statement: dict[str, Any], path: tuple[PathPart, ...], name: str
     if not _is_string_or_strings(statement[key]):
         return [problem_at((*path, key), f"{key} must be a string or a list of strings "
                                          f"(got {_json_type(statement[key])})")]
-    return []
+    return _check_entries(statement[key], (*path, key), actions=name == "Action")
+
+
+def _check_entries(value: str | list[str], path: tuple[PathPart, ...], *, actions: bool) -> list[Problem]:
+    # The evaluator's rules (graph.policy.document), so that a snapshot `validate` accepts also builds:
+    # no empty entry, and an action is "*" or "service:Action" (IAM JSON reference, Action element).
+    items = [value] if isinstance(value, str) else value
+    problems: list[Problem] = []
+    for index, item in enumerate(items):
+        where = path if isinstance(value, str) else (*path, index)
+        if not item:
+            problems.append(problem_at(where, "must not be an empty string"))
+        elif actions and item != "*" and ":" not in item:
+            problems.append(problem_at(where, f"action {item!r} is not of the form service:Action"))
+    return problems
 
 
 def _check_principals(statement: dict[str, Any], path: tuple[PathPart, ...], kind: DocumentKind) -> list[Problem]:
