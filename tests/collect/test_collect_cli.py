@@ -167,7 +167,7 @@ def test_a_real_sigint_mid_collection_leaves_the_previous_file_untouched(monkeyp
     assert [p.name for p in tmp_path.iterdir()] == ["org.json.gz"]
     # The workers still retrying KMS stop at their next attempt instead of retrying for a minute,
     # so the process can exit (the interpreter waits for them).
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30  # generous: a worker may be inside a slow moto call (EC2) under load
     for worker in [t for t in threading.enumerate() if t.name.startswith("xpath-collect")]:
         worker.join(timeout=max(0.0, deadline - time.monotonic()))
     assert not [t.name for t in threading.enumerate() if t.name.startswith("xpath-collect")]
