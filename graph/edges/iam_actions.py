@@ -10,6 +10,7 @@ every residual condition) when one of them is, absent when one is denied.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,6 +29,7 @@ from graph.edges.statements import (
     statement_shapes,
 )
 from graph.model import Snapshot
+from graph.policy.wildcard import resource_matches
 from graph.policy import Condition, Decision, Request, Result, evaluate
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
@@ -223,17 +225,55 @@ def _grants_everything(text: str) -> bool:
 
 
 def named_principals(snapshot: Snapshot) -> frozenset[str]:
-    """User and role ARNs (without path) that some trust or resource policy names by ARN."""
+    """User and role ARNs (without path) that some trust or resource policy singles out.
+
+    Singled out: named by ARN in a Principal, or picked by a condition on who the caller is
+    (`aws:PrincipalArn` patterns, `aws:PrincipalTag/K`, and, conservatively, every principal when a
+    statement reads another caller-identity key such as `aws:userid`). Such a principal may reach
+    what its account's administrators cannot, so taking it over is an edge worth building.
+    """
     found: set[str] = set()
+    texts: list[str] = []
     for account in snapshot.accounts:
-        texts = [role.trust_policy.text for role in account.roles]
+        texts += [role.trust_policy.text for role in account.roles]
         texts += [resource.policy.text for resource in account.resources if resource.policy is not None]
-        for text in texts:
-            for shape in statement_shapes(text):
-                for ref in shape.principals:
-                    if ref.kind == "aws" and not is_account_principal(ref.value) and account_of_principal(ref.value):
-                        found.add(short_arn(session_role_arn(ref.value) or ref.value))
+    identities = [(p.arn, p.tags) for account in snapshot.accounts for p in (*account.roles, *account.users)]
+    for text in dict.fromkeys(texts):
+        for shape in statement_shapes(text):
+            for ref in shape.principals:
+                if ref.kind == "aws" and not is_account_principal(ref.value) and account_of_principal(ref.value):
+                    found.add(short_arn(session_role_arn(ref.value) or ref.value))
+        for key, values in _identity_conditions(text):
+            if key == "aws:principalarn":
+                found.update(short_arn(arn) for arn, _ in identities
+                             if any(isinstance(v, str) and ("${" in v or resource_matches(v, arn)) for v in values))
+            elif key.startswith("aws:principaltag/"):
+                tag = key.partition("/")[2]
+                found.update(short_arn(arn) for arn, tags in identities if any(k.lower() == tag for k, _ in tags))
+            else:
+                found.update(short_arn(arn) for arn, _ in identities)
     return frozenset(found)
+
+
+_IDENTITY_KEYS = ("aws:principalarn", "aws:userid", "aws:username", "aws:principaltype", "aws:sourceidentity")
+
+
+def _identity_conditions(text: str) -> list[tuple[str, list[Any]]]:
+    """(lower-case key, values) of every condition of a policy that reads who the caller is."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return []
+    raw = document.get("Statement", []) if isinstance(document, dict) else []
+    found: list[tuple[str, list[Any]]] = []
+    for statement in raw if isinstance(raw, list) else [raw]:
+        condition = statement.get("Condition") if isinstance(statement, dict) else None
+        for block in condition.values() if isinstance(condition, dict) else ():
+            for key, value in block.items() if isinstance(block, dict) else ():
+                lowered = key.lower()
+                if lowered in _IDENTITY_KEYS or lowered.startswith("aws:principaltag/"):
+                    found.append((lowered, value if isinstance(value, list) else [value]))
+    return found
 
 
 def short_arn(arn: str) -> str:

@@ -195,3 +195,35 @@ def test_no_edge_to_what_it_already_had() -> None:
     found = _esc(snap, DATA)
     assert all(not a.startswith("s3:") for e in found for a in e["actions"])
 
+
+
+def test_admin_takes_over_a_role_a_bucket_picks_by_principal_arn_condition() -> None:
+    # The bucket in B admits "*" but only callers whose aws:PrincipalArn matches deploy-* (a condition,
+    # not a Principal ARN): the admin of A does not match, so its own Allow * does not open the bucket
+    # across accounts; rewriting Deploy1's trust (iam:UpdateAssumeRolePolicy) and assuming it does.
+    # Pruning the admin's take-over edges to roles "nobody names" must not drop this path
+    # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
+    deploy = role(A, "Deploy1", trusts({"Service": "ec2.amazonaws.com"}), allow("s3:*"))
+    plain = role(A, "Plain", trusts({"Service": "ec2.amazonaws.com"}))
+    admin = user(A, "admin", allow("*"))
+    data = bucket(B, "picked", {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                "Resource": "arn:aws:s3:::picked/*",
+                                "Condition": {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{A}:role/Deploy*"}}})
+    snap = snapshot(account(A, users=(admin,), roles=(deploy, plain)), account(B, resources=(data,)))
+    graph = build_graph(snap)
+    assert edges_of(graph, admin.arn, deploy.arn, "privilege-escalation")
+    assert edges_of(graph, admin.arn, plain.arn, "privilege-escalation") == []  # near miss: not picked
+    answer = who_can(graph, data.arn, action="s3:GetObject")
+    assert admin.arn in {p.principal for p in answer.principals}
+
+
+def test_admin_takes_over_a_role_a_trust_picks_by_principal_tag() -> None:
+    # A role in B trusts A's account but only callers tagged team=release: the tagged role is singled out.
+    tagged = role(A, "Tagged", trusts({"Service": "ec2.amazonaws.com"}), tags=(("team", "release"),))
+    remote = role(B, "Remote", trusts({"AWS": root(A)},
+                                      Condition={"StringEquals": {"aws:PrincipalTag/team": "release"}}), allow("s3:*"))
+    admin = user(A, "admin", allow("*"))
+    snap = snapshot(account(A, users=(admin,), roles=(tagged,)), account(B, roles=(remote,)))
+    graph = build_graph(snap)
+    assert edges_of(graph, admin.arn, tagged.arn, "privilege-escalation")
+    assert admin.arn in {p.principal for p in who_can(graph, remote.arn).principals}
