@@ -125,12 +125,19 @@ class Named:
     """Every account an entry names (as a whole, or through one of its users, roles or sessions)."""
     one_by_one: frozenset[str]
     """Accounts of which an entry names a single user, role or session."""
+    whole: frozenset[str] = frozenset()
+    """Accounts an entry names as a whole (an account id or its root)."""
+    names: frozenset[tuple[str, str]] = frozenset()
+    """(account, lower-cased path segment) of every single-principal entry: a caller whose name is
+    none of them is not named by any of those entries (the evaluator matches such ARNs exactly)."""
 
 
 def _named_accounts(policies: list[LoadedPolicy]) -> Named | None:
     """What a Principal or NotPrincipal entry names (None: one entry is not account-bound)."""
     accounts: set[str] = set()
     one_by_one: set[str] = set()
+    whole: set[str] = set()
+    names: set[tuple[str, str]] = set()
     for loaded in policies:
         for shape in statement_shapes(loaded.text):
             for ref in shape.principals:
@@ -141,9 +148,14 @@ def _named_accounts(policies: list[LoadedPolicy]) -> Named | None:
                     accounts.add(account)
                     if not is_account_principal(ref.value):
                         one_by_one.add(account)
+                        resource_part = ref.value.split(":", 5)[-1]
+                        names.update((account, "*" if "*" in part or "?" in part else part.lower())
+                                     for part in resource_part.split("/"))
+                    else:
+                        whole.add(account)
                 elif ref.kind not in ("public", "service", "federated"):
                     return None
-    return Named(frozenset(accounts), frozenset(one_by_one))
+    return Named(frozenset(accounts), frozenset(one_by_one), frozenset(whole), frozenset(names))
 
 
 @lru_cache(maxsize=65536)
@@ -287,6 +299,7 @@ class SharedOutcomes:
     _static: dict[tuple[object, ...], tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]]] = field(
         default_factory=dict)
     _profiles: dict[str, int] = field(default_factory=dict)
+    _sides_of: dict[str, int] = field(default_factory=dict)
     _matched: dict[tuple[str, str, str], tuple[int, ...] | None] = field(default_factory=dict)
     _numbers: dict[tuple[object, ...], int] = field(default_factory=dict)
     _counter: int = 0
@@ -330,8 +343,13 @@ class SharedOutcomes:
         naming = self._naming(caller, target)
         if naming is None:
             return None
-        profile = self._profile_of(caller)
-        static_key = (target.node, profile, tuple((group.resource, group.mask, group.scope) for group in groups))
+        # keyed by the identity policies that bear on this resource (with their places), not by every
+        # identity text: a caller's own inline policy that cannot touch the resource must not split the key
+        with_children = resource.type == ResourceType.S3_BUCKET
+        bearing = tuple((position, loaded.text) for position, loaded in enumerate(caller.identity)
+                        if _bearing(loaded.text, resource.type, resource.arn, with_children))
+        static_key = (target.node, self._side_of(caller), bearing,
+                      tuple((group.resource, group.mask, group.scope) for group in groups))
         static = self._static.get(static_key)
         if static is None:
             if len(self._static) >= _MEMO_LIMIT:
@@ -389,6 +407,13 @@ class SharedOutcomes:
                 (caller.kind, tuple(p.text for p in caller.identity), self._identity_of(caller)))
         return found
 
+    def _side_of(self, caller: Caller) -> int:
+        """A number for the caller's kind, boundary and SCP levels (its identity texts left out)."""
+        found = self._sides_of.get(caller.node)
+        if found is None:
+            found = self._sides_of[caller.node] = self._interned((caller.kind, self._identity_of(caller)))
+        return found
+
     def _interned(self, value: tuple[object, ...]) -> int:
         """A number standing for `value` in keys (hashing an int, not nested tuples of policy text).
 
@@ -438,8 +463,14 @@ class SharedOutcomes:
         if caller.kind not in _SHARED_KINDS:
             return (caller.node, caller.principal, caller.in_dataset)
         named = self._named_on(target)
-        if named is None or not caller.in_dataset or caller.account in named.one_by_one:
+        if named is None or not caller.in_dataset:
             return None
+        if caller.account in named.one_by_one:
+            name = caller.principal.rsplit("/", 1)[-1].lower()
+            if (caller.account, name) in named.names or (caller.account, "*") in named.names:
+                return None
+            # named through its account at most, like a caller of an account with no single entry
+            return ("whole", caller.account in named.whole)
         return caller.account in named.accounts
 
     def _named_on(self, target: Target) -> Named | None:
