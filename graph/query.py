@@ -9,8 +9,10 @@ dense trust mesh yields its first paths at once.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,9 @@ from graph.policy import Condition
 _PRINCIPALS = frozenset({str(NodeKind.USER), str(NodeKind.ROLE)})
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$")
+_EDGE_KINDS: dict[str, EdgeKind] = {str(kind): kind for kind in EdgeKind}
+_STATUSES: dict[str, Status] = {str(status): status for status in Status}
+"""Enum members by value: `EdgeKind(value)` costs microseconds, and who-can reads ~100,000 edges at scale."""
 _KIND_ORDER = {"account": 0, "user": 1, "role": 2, "federated": 3, "service": 4, "public": 5}
 
 PUBLIC_NOTE = ("'*' (public) stands for every principal, in or out of the organization, whose own policies "
@@ -64,7 +69,7 @@ class Hop:
 
     @classmethod
     def from_edge(cls, source: str, target: str, data: dict[str, Any]) -> Hop:
-        return cls(source, target, EdgeKind(data["kind"]), tuple(data["actions"]), Status(data["status"]),
+        return cls(source, target, _EDGE_KINDS[data["kind"]], tuple(data["actions"]), _STATUSES[data["status"]],
                    tuple(data["conditions"]), tuple(data["deny_conditions"]), tuple(data["granted_by"]),
                    bool(data.get("chained")), data.get("scope"), bool(data.get("contested")))
 
@@ -160,9 +165,11 @@ class WhoCanResult:
 
     def to_json(self) -> dict[str, Any]:
         """The SPEC §4 who-can shape, plus warnings, notes and `requires_kms_key`."""
+        with _without_cycle_collection():  # thousands of entries: see the helper
+            principals = [p.to_json() for p in self.principals]
         return {
             "resource": self.resource, "action": self.action,
-            "principals": [p.to_json() for p in self.principals],
+            "principals": principals,
             "requires_kms_key": self.key.to_json() if self.key else None,
             "warnings": list(self.warnings), "notes": list(self.notes),
         }
@@ -324,6 +331,24 @@ def _key_status(key: KeyRequirement, key_paths: dict[str, AccessPath] | None, no
     return "unknown"  # a customer key the snapshot does not hold: never a silent "no"
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a question is answered.
+
+    A large answer allocates ~100,000 small acyclic objects (freed by reference counting alone),
+    which triggers collections that each walk the whole graph (millions of objects): measured on a
+    100-account organization, that was 90% of a 2,477-principal who-can (1.7 s CPU against 0.17 s).
+    The collector's previous state is restored, so nested questions and callers are unaffected.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def who_can(ag: AccessGraph, resource_arn: str, *, action: str | None = None, max_hops: int = 6) -> WhoCanResult:
     """Every principal (and account, service, provider, public) with a path to a resource.
 
@@ -338,6 +363,11 @@ def who_can(ag: AccessGraph, resource_arn: str, *, action: str | None = None, ma
     """
     check_action(action)
     _require(ag, resource_arn, "resource")
+    with _without_cycle_collection():
+        return _who_can(ag, resource_arn, action, max_hops)
+
+
+def _who_can(ag: AccessGraph, resource_arn: str, action: str | None, max_hops: int) -> WhoCanResult:
     best = _reverse_best(ag, resource_arn, action, max_hops)
     key = key_requirement(ag, resource_arn, action)
     key_paths = _reverse_best(ag, key.key_arn, key.action, max_hops) if key and key.key_arn in ag.graph else None
