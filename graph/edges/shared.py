@@ -300,6 +300,7 @@ class SharedOutcomes:
         default_factory=dict)
     _profiles: dict[str, int] = field(default_factory=dict)
     _sides_of: dict[str, int] = field(default_factory=dict)
+    _bearings: dict[tuple[int, str], tuple[tuple[int, str], ...]] = field(default_factory=dict)
     _matched: dict[tuple[str, str, str], tuple[int, ...] | None] = field(default_factory=dict)
     _numbers: dict[tuple[object, ...], int] = field(default_factory=dict)
     _counter: int = 0
@@ -345,9 +346,15 @@ class SharedOutcomes:
             return None
         # keyed by the identity policies that bear on this resource (with their places), not by every
         # identity text: a caller's own inline policy that cannot touch the resource must not split the key
-        with_children = resource.type == ResourceType.S3_BUCKET
-        bearing = tuple((position, loaded.text) for position, loaded in enumerate(caller.identity)
-                        if _bearing(loaded.text, resource.type, resource.arn, with_children))
+        bearing_key = (self._profile_of(caller), target.node)
+        bearing = self._bearings.get(bearing_key)
+        if bearing is None:
+            if len(self._bearings) >= _MEMO_LIMIT:
+                self._bearings.clear()
+            with_children = resource.type == ResourceType.S3_BUCKET
+            bearing = self._bearings[bearing_key] = tuple(
+                (position, loaded.text) for position, loaded in enumerate(caller.identity)
+                if _bearing(loaded.text, resource.type, resource.arn, with_children))
         static_key = (target.node, self._side_of(caller), bearing,
                       tuple((group.resource, group.mask, group.scope) for group in groups))
         static = self._static.get(static_key)
