@@ -171,6 +171,7 @@ def child_measure(path: Path, samples: int) -> Figures:
         (build_graph,) = _import("graph.build", "build_graph")
         built = _timed(lambda: build_graph(state["snapshot"]))
         state["graph"] = built.value
+        gc.freeze()  # as the CLI and the explorer do once their graph is built (graph.gc_pause.settle)
         graph = built.value.graph
         return {"build_s": round(built.seconds, 3), "build_cpu_s": round(built.cpu, 3), "graph_size": f"{graph.number_of_nodes()} / {graph.number_of_edges()}",
                 "peak_rss_build_mib": _peak_rss_mib()}

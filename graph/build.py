@@ -21,6 +21,7 @@ from graph.edges.common import PUBLIC_NODE, EdgeKind, EdgeSpec, NodeKind
 from graph.edges.lazy import LazyGrants
 from graph.edges.principals import PrincipalIndex
 from graph.edges.shared import SharedOutcomes
+from graph.gc_pause import collector_paused
 from graph.model import Account, Resource, Snapshot
 from graph.org import OrgIndex
 
@@ -149,6 +150,11 @@ def build_graph(snapshot: Snapshot, *, edge_kinds: set[str] | None = None) -> Ac
     Returns:
         The graph, its indexes, and the warnings every answer built on it must carry.
     """
+    with collector_paused():
+        return _build(snapshot, edge_kinds)
+
+
+def _build(snapshot: Snapshot, edge_kinds: set[str] | None) -> AccessGraph:
     org = OrgIndex.build(snapshot.organization)
     graph = nx.MultiDiGraph()
     _add_principal_nodes(graph, snapshot, org)

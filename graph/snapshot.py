@@ -8,7 +8,6 @@ location of the first problem instead of a traceback deep inside the evaluator.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import json
 import os
@@ -16,12 +15,12 @@ import re
 import tempfile
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from graph.errors import SnapshotError
+from graph.gc_pause import collector_paused
 from graph.model import (
     Account, CollectionError, Group, IdentityProvider, InlinePolicy, ManagedPolicy, Organization, OrganizationalUnit,
     OrgAccount, OrgPolicy, OrgPolicyType, OrgRoot, PolicyDocument, Properties, Resource, Role, Snapshot, Tags, User,
@@ -85,7 +84,7 @@ def validate_snapshot(raw_or_path: Any) -> list[Problem]:
         The problems sorted by location (keys alphabetically, list indexes as numbers). A file that cannot be decoded, and a document of another
         format or version, give a single problem (nothing else can be checked).
     """
-    with _collector_paused():
+    with collector_paused():
         if isinstance(raw_or_path, str | Path):
             try:
                 raw = read_document(raw_or_path)
@@ -116,7 +115,7 @@ def load_snapshot(path: str | Path) -> Snapshot:
     Raises:
         SnapshotError: The file is unreadable or invalid; names the first problem and how many more.
     """
-    with _collector_paused():
+    with collector_paused():
         return parse_snapshot(read_document(path), origin=str(path))
 
 
@@ -140,7 +139,7 @@ class OpenedSnapshot:
 
     def problems(self) -> list[Problem]:
         """Every problem of the snapshot, sorted by location as `validate_snapshot` sorts them (empty: valid)."""
-        with _collector_paused():
+        with collector_paused():
             return _problems(self._raw, self._memo)
 
     def verify(self) -> Snapshot:
@@ -171,7 +170,7 @@ def open_snapshot(path: str | Path) -> OpenedSnapshot:
             a default version); names the first problem and how many more, like `load_snapshot`.
     """
     origin = str(path)
-    with _collector_paused():
+    with collector_paused():
         raw = read_document(path)
         if _header_problems(raw) or not matches_schema(raw):
             _raise_first(_problems(raw, None), origin)
@@ -197,23 +196,8 @@ def parse_snapshot(raw: Any, *, origin: str = "<snapshot>") -> Snapshot:
     Raises:
         SnapshotError: The document is invalid; names the first problem and how many more.
     """
-    with _collector_paused():
+    with collector_paused():
         return _parse(raw, origin)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Decoding and modelling a snapshot allocates millions of objects that live until it is built,
-    # and every automatic collection walks all of them (a third of the load time); the few cycles
-    # (exceptions of a failed check) are collected once the collector is back.
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _parse(raw: Any, origin: str) -> Snapshot:

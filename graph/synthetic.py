@@ -14,14 +14,12 @@ only accounts outside the organization that it references are the vendors of `VE
 
 from __future__ import annotations
 
-import gc
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from graph.gc_pause import collector_paused
 from graph.synthetic_catalog import (
     APP_SERVICES,
     AWS_MANAGED_DOCS,
@@ -133,20 +131,8 @@ def generate_organization(accounts: int, seed: int) -> Doc:
     """
     if not MIN_ACCOUNTS <= accounts <= MAX_ACCOUNTS:
         raise ValueError(f"accounts must be between {MIN_ACCOUNTS} and {MAX_ACCOUNTS}, not {accounts}")
-    with _cyclic_gc_paused():
+    with collector_paused():  # the document is a tree: cyclic collections only cost time (2-3x)
         return _generate(accounts, seed)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """The document is a tree (no reference cycles), so cyclic GC passes over it only cost time (2-3x)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _generate(accounts: int, seed: int) -> Doc:

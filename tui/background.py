@@ -113,6 +113,7 @@ def build_in_background(snapshot: Snapshot, on_graph: Callable[[AccessGraph], No
     """
     from graph.build import build_graph  # imported before forking, never inside the child
     from graph.findings import run_findings
+    from graph.gc_pause import collector_paused, settle
 
     if "fork" not in multiprocessing.get_all_start_methods():
         if verify is not None:
@@ -137,8 +138,10 @@ def build_in_background(snapshot: Snapshot, on_graph: Callable[[AccessGraph], No
         if isinstance(result, Verified):
             if on_verified is not None:
                 on_verified()
-            result = pickle.loads(receiver.recv_bytes())
+            with collector_paused():
+                result = pickle.loads(receiver.recv_bytes())
             _raise_failure(result)
+            settle()  # the explorer answers from this graph until it closes
         on_graph(result)
         findings_result = pickle.loads(receiver.recv_bytes())
         _raise_failure(findings_result)

@@ -160,6 +160,9 @@ def load_access_graph(snapshot_path: str | None, group_snapshot: str | None,
     `edge_kinds` keeps only those kinds (the command's `--edges`, see `tui.options.parse_edge_kinds`).
     """
     from graph.build import build_graph
+    from graph.gc_pause import settle
     from tui.options import load_snapshot_or_demo
 
-    return build_graph(load_snapshot_or_demo(snapshot_path or group_snapshot), edge_kinds=edge_kinds)
+    access_graph = build_graph(load_snapshot_or_demo(snapshot_path or group_snapshot), edge_kinds=edge_kinds)
+    settle()  # one graph for the life of the command: keep the collector off its objects
+    return access_graph
