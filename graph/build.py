@@ -125,11 +125,17 @@ def _ensure_source(graph: nx.MultiDiGraph, node: str, org: OrgIndex) -> None:
         graph.add_node(node, kind=str(NodeKind.SERVICE), account=None, name=node, in_dataset=False)
 
 
+_READ_FOR_PASS_ROLE = frozenset({"AWS::EC2::Instance"})
+"""Types collected only for the pass-role paths through them (their instance profile's role), not as
+targets: no "not modelled" warning for them."""
+
+
 def _snapshot_warnings(snapshot: Snapshot) -> list[str]:
     warnings = []
     if snapshot.organization is None:
         warnings.append(SCP_UNKNOWN)
-    unmodelled = Counter(r.type for a in snapshot.accounts for r in a.resources if not modelled(r.type))
+    unmodelled = Counter(r.type for a in snapshot.accounts for r in a.resources
+                         if not modelled(r.type) and r.type not in _READ_FOR_PASS_ROLE)
     for resource_type, count in sorted(unmodelled.items()):
         warnings.append(f"{count} resource(s) of type {resource_type} are not modelled yet: no access edges to them")
     errors = sum(len(a.errors) for a in snapshot.accounts)

@@ -256,3 +256,17 @@ def test_instance_without_the_profile_role_or_permission_has_no_edge() -> None:
     # no profile holding the role: the instance does not run as it; DescribeInstances is no shell
     assert _pass_edges(_instance_world(allow("ssm:StartSession", INSTANCE), profile=False)) == []
     assert _pass_edges(_instance_world(allow("ec2:DescribeInstances"))) == []
+
+
+def test_ec2_instances_feed_pass_role_without_a_not_modelled_warning() -> None:
+    # Instances are collected for the SSM / instance-connect paths to their role; they are not access
+    # targets, so answers must not warn that they are "not modelled" (a DynamoDB table still does).
+    from graph.model import Properties, Resource
+
+    instance = Resource("arn:aws:ec2:us-east-1:111111111111:instance/i-0abc", "AWS::EC2::Instance", "111111111111",
+                        "us-east-1", "i-0abc", None, Properties.from_dict({}))
+    table = Resource("arn:aws:dynamodb:us-east-1:111111111111:table/t", "AWS::DynamoDB::Table", "111111111111",
+                     "us-east-1", "t", None, Properties.from_dict({}))
+    ag = build_graph(snapshot(account(A, resources=(instance, table))))
+    assert not any("AWS::EC2::Instance" in w for w in ag.warnings)
+    assert any("AWS::DynamoDB::Table are not modelled" in w for w in ag.warnings)
