@@ -302,17 +302,18 @@ def _edge_kind(caller: Caller, target: Target, action: str, result: Result) -> E
     return EdgeKind.RESOURCE_POLICY
 
 
-def _grants(target: Target, result: Result) -> tuple[Grant, ...]:
-    label = "trust-policy" if target.policy_kind is PolicyKind.TRUST else "resource-policy"
+def grants_of(policy_kind: PolicyKind, resource: str, result: Result) -> tuple[Grant, ...]:
+    """The Allow statements behind a decision, as `granted_by` entries (resource side first named by `resource`)."""
+    label = "trust-policy" if policy_kind is PolicyKind.TRUST else "resource-policy"
     grants = set()
     for ref in result.matched:
         if ref.effect != "Allow":
             continue
         if ref.policy_type == "resource":
-            grants.add(Grant(label, ref.statement, ref.sid, target.arn))
+            grants.add(Grant(label, ref.statement, ref.sid, resource))
         elif ref.policy_type == "identity":
             grants.add(Grant(ref.policy_id or f"identity policy {ref.policy_index}", ref.statement, ref.sid))
-    return tuple(sorted(grants, key=lambda g: (g.policy, g.statement)))
+    return tuple(sorted(grants, key=lambda g: (g.policy, g.statement, g.resource or "")))
 
 
 def _split(classes: list[int], covered: int) -> list[int]:
@@ -429,7 +430,7 @@ def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup])
             status = Status.ALLOWED if result.decision == Decision.ALLOWED else Status.CONDITIONAL
             # the edge kind only depends on the action for trust policies, whose groups hold one action
             key = (_edge_kind(caller, target, representative, result), status, tuple(result.conditions),
-                   tuple(result.deny_conditions), _grants(target, result), group.scope, bool(result.contested))
+                   tuple(result.deny_conditions), grants_of(target.policy_kind, target.arn, result), group.scope, bool(result.contested))
             outcomes.setdefault(key, []).extend(_names(group, cls))
 
     whole = {action for key, actions in outcomes.items() if key[5] is None for action in actions}

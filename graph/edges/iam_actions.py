@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.edges.common import Caller, EdgeKind, EdgeSpec, Grant, Levels, LoadedPolicy, PolicyKind, Status
+from graph.edges.common import Caller, EdgeKind, EdgeSpec, Grant, Levels, LoadedPolicy, PolicyKind, Status, grants_of
 from graph.edges.principals import PrincipalIndex
 from graph.edges.statements import (
     StatementShape,
@@ -73,19 +73,6 @@ def _levels(levels: Levels | None) -> tuple[tuple[Any, ...], ...] | None:
     return None if levels is None else tuple(tuple(p.policy for p in level) for level in levels)
 
 
-def _grants(check: Check, result: Result) -> tuple[Grant, ...]:
-    label = "trust-policy" if check.policy_kind is PolicyKind.TRUST else "resource-policy"
-    found = set()
-    for ref in result.matched:
-        if ref.effect != "Allow":
-            continue
-        if ref.policy_type == "resource":
-            found.add(Grant(label, ref.statement, ref.sid, check.resource))
-        elif ref.policy_type == "identity":
-            found.add(Grant(ref.policy_id or f"identity policy {ref.policy_index}", ref.statement, ref.sid))
-    return tuple(sorted(found, key=lambda g: (g.policy, g.statement, g.resource or "")))
-
-
 def identity_may_allow(caller: Caller, action: str, arn: str) -> bool:
     """Whether an Allow statement of the caller's identity policies could cover `action` on `arn`.
 
@@ -138,7 +125,7 @@ def decide(caller: Caller, check: Check) -> Outcome | None:
         return None
     status = Status.ALLOWED if result.decision == Decision.ALLOWED else Status.CONDITIONAL
     return Outcome(status, (check.action,), tuple(result.conditions), tuple(result.deny_conditions),
-                   _grants(check, result))
+                   grants_of(check.policy_kind, check.resource, result))
 
 
 def combine(outcomes: Iterable[Outcome | None]) -> Outcome | None:
