@@ -97,6 +97,15 @@ class InlinePolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicyVersion:
+    """A non-default version of a managed policy: `iam:SetDefaultPolicyVersion` can make it the default."""
+
+    version_id: str | None
+    document: PolicyDocument
+    create_date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ManagedPolicy:
     """A managed policy (customer or AWS managed) with its default version's document."""
 
@@ -109,6 +118,8 @@ class ManagedPolicy:
     default_version_id: str | None = None
     attachment_count: int | None = None
     permissions_boundary_usage_count: int | None = None
+    other_versions: tuple[PolicyVersion, ...] = ()
+    """The non-default versions, in the snapshot's order (GetAccountAuthorizationDetails lists them all)."""
 
     @property
     def aws_managed(self) -> bool:
