@@ -23,7 +23,8 @@ from graph.errors import SnapshotError
 from graph.gc_pause import collector_paused
 from graph.model import (
     Account, CollectionError, Group, IdentityProvider, InlinePolicy, ManagedPolicy, Organization, OrganizationalUnit,
-    OrgAccount, OrgPolicy, OrgPolicyType, OrgRoot, PolicyDocument, Properties, Resource, Role, Snapshot, Tags, User,
+    OrgAccount, OrgPolicy, OrgPolicyType, OrgRoot, PolicyDocument, PolicyVersion, Properties, Resource, Role, Snapshot,
+    Tags, User,
 )
 from graph.schema import Problem, matches_schema, schema_problems
 from graph.schema.checks import default_version_index, semantic_problems
@@ -343,6 +344,10 @@ def _managed_policy(entry: dict[str, Any], documents: _Documents) -> ManagedPoli
         document=documents(entry["PolicyVersionList"][default]["Document"]), policy_id=entry.get("PolicyId"),
         default_version_id=entry.get("DefaultVersionId"), attachment_count=entry.get("AttachmentCount"),
         permissions_boundary_usage_count=entry.get("PermissionsBoundaryUsageCount"),
+        other_versions=tuple(PolicyVersion(
+            version.get("VersionId"), documents(version["Document"]),
+            version["CreateDate"] if isinstance(version.get("CreateDate"), str) else None,
+        ) for index, version in enumerate(entry["PolicyVersionList"]) if index != default),
     )
 
 
@@ -458,7 +463,10 @@ def _account_dict(account: Account) -> dict[str, Any]:
     } | _optional({}, DefaultVersionId=policy.default_version_id, AttachmentCount=policy.attachment_count,
                   PermissionsBoundaryUsageCount=policy.permissions_boundary_usage_count) | {
         "PolicyVersionList": [_optional({"Document": policy.document.as_dict()},
-                                        VersionId=policy.default_version_id) | {"IsDefaultVersion": True}],
+                                        VersionId=policy.default_version_id) | {"IsDefaultVersion": True}] + [
+            _optional({"Document": version.document.as_dict()}, VersionId=version.version_id,
+                      CreateDate=version.create_date) | {"IsDefaultVersion": False}
+            for version in policy.other_versions],
     } for policy in account.managed_policies]
     return {
         "id": account.id, "name": account.name,
