@@ -31,6 +31,7 @@ from graph.policy.actions import service_supports_rcps
 from graph.policy.conditions import Tri, evaluate_clauses, first_false_clause
 from graph.policy.context import RequestContext
 from graph.policy.document import Effect, Policy, Statement
+from graph.policy.principal_index import NamingIndex
 from graph.policy.principals import Caller, CallerKind, Match, parse_caller
 from graph.policy.resources_match import statement_resource_outcome
 from graph.policy.wildcard import ResourceSet
@@ -372,7 +373,7 @@ class _Plan:
     one reads the resource. A statement whose Resource is exactly `"*"` matches every resource."""
 
     __slots__ = ("keys", "reads_resource", "resource_sets", "statements", "entries", "certain", "level_count",
-                 "namings", "by_name", "always_named")
+                 "namings", "index", "all_direct")
 
     def __init__(self, levels: tuple[tuple[Policy, ...], ...], policy_type: PolicyType, action_lower: str) -> None:
         in_levels = _MODES[policy_type] is _Mode.LEVELS
@@ -412,52 +413,33 @@ class _Plan:
             elif statement.resource_set is not None and not statement.resource_set.everything:
                 sets[id(statement.resource_set)] = statement.resource_set
         self.resource_sets: tuple[ResourceSet, ...] | None = None if templated else tuple(sets.values())
-        self.namings: dict[tuple[str, str | None, bool], tuple[Match, ...]] = {}
-        """How each statement's Principal names a caller, by (caller, unique id, has a boundary)."""
-        # Which statements' Principal lists each name, so that a caller is tested only against the
-        # statements that could name it (a policy naming 1,000 accounts costs one lookup per caller).
-        by_name: dict[tuple[str, Any], list[int]] = {}
-        always: list[int] = []
+        self.namings: dict[tuple[str, str | None, bool], tuple[tuple[int, Match], ...]] = {}
+        """The statements whose Principal names a caller, and how, by (caller, unique id, has a boundary)."""
         indexed = policy_type in (PolicyType.RESOURCE, PolicyType.RCP) and len(self.statements) >= _INDEX_FROM
-        for position, statement in enumerate(self.statements if indexed else ()):
-            principals = statement.principals
-            if principals is None or principals.everyone:
-                always.append(position)  # NotPrincipal, no Principal (RCPs), or "*"
-                continue
-            for facet, names in (("arn", principals.arns), ("service", principals.services),
-                                 ("federated", principals.federated), ("canonical", principals.canonical_users),
-                                 ("role", principals.role_refs), ("unique-id", principals.unique_ids),
-                                 ("account", principals.accounts)):
-                for name in names:
-                    by_name.setdefault((facet, name), []).append(position)
-        self.by_name: dict[tuple[str, Any], list[int]] | None = by_name if indexed else None
-        self.always_named = tuple(always)
+        self.index = NamingIndex(self.statements) if indexed else None
+        self.all_direct = tuple((position, Match.DIRECT) for position in range(len(entries)))
+        """Every statement, as if it named the caller (policies without a Principal)."""
 
-    def naming(self, evaluation: _Evaluation, policy_type: PolicyType) -> tuple[Match, ...]:
-        """How each statement's Principal/NotPrincipal names the evaluation's caller.
+    def naming(self, evaluation: _Evaluation, policy_type: PolicyType) -> tuple[tuple[int, Match], ...]:
+        """The statements whose Principal/NotPrincipal names the evaluation's caller, and how (position, match).
 
-        Only the statements listing one of the caller's names (its ARN, service or provider name,
-        role, unique id or account: every name `PrincipalSet.match` compares) can name it; the
-        others are `Match.NONE` without a test.
+        With an index, only the statements listing one of the caller's names are tested (`NamingIndex`):
+        the others cannot name it, so a policy naming 10,000 accounts costs a few lookups per caller.
         """
-        by_name = self.by_name
         statements = self.statements
         principal_match = evaluation.principal_match
-        if by_name is None:
-            return tuple([principal_match(statement, policy_type) for statement in statements])
-        caller = evaluation.caller
-        candidates = set(self.always_named)
-        if by_name:
-            text = caller.text
-            facets = [("arn", text), ("service", text.lower()), ("federated", text), ("canonical", text),
-                      ("role", (caller.partition, caller.account, caller.role_name or "")),
-                      ("unique-id", evaluation.unique_id), ("account", caller.account)]
-            for facet in facets:
-                candidates.update(by_name.get(facet, ()))
-        naming = [Match.NONE] * len(statements)
-        for position in candidates:
-            naming[position] = principal_match(statements[position], policy_type)
-        return tuple(naming)
+        index = self.index
+        if index is None:
+            positions: Any = range(len(statements))
+        else:
+            unique_ids = (evaluation.unique_id,) if index.lists_unique_ids else ()
+            positions = index.candidates(evaluation.caller, unique_ids)
+        found = []
+        for position in positions:
+            match = principal_match(statements[position], policy_type)
+            if match is not Match.NONE:
+                found.append((position, match))
+        return tuple(found)
 
 
 class _Unit:
@@ -482,10 +464,10 @@ class _Unit:
                 self.plans[action_lower] = found
         return found
 
-    def compute(self, evaluation: _Evaluation, plan: _Plan, naming: tuple[Match, ...] | None) -> Any:
+    def compute(self, evaluation: _Evaluation, plan: _Plan, naming: tuple[tuple[int, Match], ...] | None) -> Any:
         """The group's Allow formula(s) for this request; Denies found are added to the evaluation.
 
-        `naming` says how each statement's Principal names the caller (resource policies and RCPs).
+        `naming` lists the statements whose Principal names the caller, and how (resource policies and RCPs).
         """
         quick = evaluation.quick
         collected = evaluation.collected
@@ -494,10 +476,10 @@ class _Unit:
         per_level: list[list[logic.Formula]] = [[] for _ in range(plan.level_count)] if mode is _Mode.LEVELS else []
         split: dict[Match, list[logic.Formula]] = {}
         certain = plan.certain
-        for position, (statement, ref, level) in enumerate(plan.entries):
-            match = Match.DIRECT if naming is None else naming[position]
-            if match is Match.NONE:
-                continue  # its Principal does not name the caller (resource tests have no side effect)
+        entries = plan.entries
+        # a statement whose Principal does not name the caller is not in `naming` (resource tests have no side effect)
+        for position, match in plan.all_direct if naming is None else naming:
+            statement, ref, level = entries[position]
             outcome, residual = quick(statement, match)
             if outcome is Tri.FALSE:
                 continue
@@ -598,7 +580,7 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
     if not statements:
         return _NOTHING[unit.mode]  # no statement covers the action: no Allow, no Deny
     context = evaluation.context
-    naming: tuple[Match, ...] | None = None
+    naming: tuple[tuple[int, Match], ...] | None = None
     if unit.by_caller:
         # The caller only reaches the outcome through how each statement's Principal names it.
         caller_key = (evaluation.caller.text, evaluation.unique_id, evaluation.has_boundary)
