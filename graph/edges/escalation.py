@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from graph.edges import policy_versions
 from graph.edges.assume_role import role_target
 from graph.edges.common import (
     ALLOW_ALL,
@@ -306,3 +307,4 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -
     """Every privilege-escalation edge: principals taken over, and what self-raised principals reach."""
     yield from _take_over(snapshot, principals)
     yield from _self_raise(snapshot, principals)
+    yield from policy_versions.edges(snapshot, principals)  # iam:SetDefaultPolicyVersion to an older version
