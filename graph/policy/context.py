@@ -99,6 +99,15 @@ class RequestContext:
             return found
         return self._miss(key_lower)
 
+    def values(self, keys_lower: tuple[str, ...]) -> tuple[Lookup, ...]:
+        """`get` of each key, in order (one call for a memo key)."""
+        values = self._values
+        found: list[Lookup] = []
+        for key in keys_lower:
+            value = values.get(key)
+            found.append(self._miss(key) if value is None else value)
+        return tuple(found)
+
     def _miss(self, key_lower: str) -> Lookup:
         raw = self._raw
         if raw is not None:

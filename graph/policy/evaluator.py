@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
@@ -31,7 +32,7 @@ from graph.policy.actions import service_supports_rcps
 from graph.policy.conditions import Tri, evaluate_clauses, first_false_clause
 from graph.policy.context import RequestContext
 from graph.policy.document import Effect, Policy, Statement
-from graph.policy.principal_index import NamingIndex
+from graph.policy.principal_index import NamingIndex, statements_listing_arn
 from graph.policy.principals import Caller, CallerKind, Match, parse_caller
 from graph.policy.resources_match import statement_resource_outcome
 from graph.policy.wildcard import ResourceSet
@@ -187,6 +188,8 @@ class _Collected:
     maybe_denies: list[tuple[tuple[Condition, ...], StatementRef]] = field(default_factory=list)
 
 
+_UNSET = object()
+
 _NO: tuple[Tri, tuple[Condition, ...]] = (Tri.FALSE, ())
 _YES: tuple[Tri, tuple[Condition, ...]] = (Tri.TRUE, ())
 
@@ -194,22 +197,39 @@ _YES: tuple[Tri, tuple[Condition, ...]] = (Tri.TRUE, ())
 class _Evaluation:
     """The state of one `evaluate` call."""
 
-    __slots__ = ("request", "caller", "context", "unique_id", "trace", "collected", "action", "action_lower",
+    __slots__ = ("request", "caller", "context", "_unique_id", "trace", "_collected", "action", "action_lower",
                  "resource", "has_boundary")
 
     def __init__(self, request: Request, caller: Caller, context: RequestContext,
-                 trace: list[TraceEntry] | None) -> None:
+                 trace: list[TraceEntry] | None, action_lower: str) -> None:
         self.request = request
         self.caller = caller
         self.context = context
         self.trace = trace
-        self.collected = _Collected()
+        self._collected: _Collected | None = None
         self.action = request.action
-        self.action_lower = request.action.lower()
+        self.action_lower = action_lower
         self.resource = request.resource
         self.has_boundary = request.permission_boundary is not None
-        userid = context.get("aws:userid")
-        self.unique_id = userid[0].split(":", 1)[0] if isinstance(userid, tuple) and userid else None
+        self._unique_id: str | None | object = _UNSET
+
+    @property
+    def collected(self) -> _Collected:
+        """The Denies gathered so far (made when first needed: memo hits gather none)."""
+        collected = self._collected
+        if collected is None:
+            collected = self._collected = _Collected()
+        return collected
+
+    @property
+    def unique_id(self) -> str | None:
+        """The caller's unique id from `aws:userid` (read when a Principal could name it)."""
+        found = self._unique_id
+        if found is _UNSET:
+            userid = self.context.get("aws:userid")
+            found = self._unique_id = userid[0].split(":", 1)[0] if isinstance(userid, tuple) and userid else None
+        assert found is None or isinstance(found, str)
+        return found
 
     def _record(self, ref: StatementRef, reason: Reason, detail: str = "", match: Match = Match.NONE) -> None:
         if self.trace is not None:
@@ -329,13 +349,17 @@ class _Evaluation:
         return self._principal_match(statement, policy_type)
 
     def _principal_match(self, statement: Statement, policy_type: PolicyType) -> Match:
-        if statement.principals is not None:
-            return statement.principals.match(self.caller, self.unique_id)
-        if statement.not_principals is not None:
+        # The unique id is read only when the element lists one (it is compared with nothing else).
+        principals = statement.principals
+        if principals is not None:
+            return principals.match(self.caller, self.unique_id if principals.unique_ids else None)
+        not_principals = statement.not_principals
+        if not_principals is not None:
             if (not statement.is_allow and self.has_boundary
                     and self.caller.kind in (CallerKind.USER, CallerKind.ROLE, CallerKind.ROLE_SESSION)):
                 return Match.DIRECT  # NotPrincipal reference: Deny+NotPrincipal always denies boundary holders
-            return Match.NONE if statement.not_principals.excepts(self.caller, self.unique_id) else Match.DIRECT
+            unique_id = self.unique_id if not_principals.unique_ids else None
+            return Match.NONE if not_principals.excepts(self.caller, unique_id) else Match.DIRECT
         return Match.DIRECT if policy_type is PolicyType.RCP else Match.NONE
 
     def levels(self, levels: tuple[tuple[Policy, ...], ...], policy_type: PolicyType) -> logic.Formula:
@@ -373,7 +397,7 @@ class _Plan:
     one reads the resource. A statement whose Resource is exactly `"*"` matches every resource."""
 
     __slots__ = ("keys", "reads_resource", "resource_sets", "statements", "entries", "certain", "level_count",
-                 "namings", "index", "all_direct")
+                 "namings", "index", "all_direct", "reads_unique_id")
 
     def __init__(self, levels: tuple[tuple[Policy, ...], ...], policy_type: PolicyType, action_lower: str) -> None:
         in_levels = _MODES[policy_type] is _Mode.LEVELS
@@ -399,6 +423,10 @@ class _Plan:
         self.reads_resource = any(statement.resources != ("*",) or statement.resource_templates
                                   for statement in self.statements)
         self.entries = tuple(entries)
+        self.reads_unique_id = any(principals is not None and principals.unique_ids
+                                   for statement in self.statements
+                                   for principals in (statement.principals, statement.not_principals))
+        """Whether a Principal/NotPrincipal lists a unique id (only then does `aws:userid` name the caller)."""
         self.certain: list[logic.Formula | None] = [None] * len(entries)
         """Each Allow's formula when it applies without condition (made when first needed)."""
         self.level_count = len(levels)
@@ -508,10 +536,6 @@ class _Unit:
 
 _UNITS: dict[tuple[Any, ...], _Unit] = {}
 """Units by (policy type, policies): equal groups share one memo."""
-_UNITS_BY_ID: dict[tuple[int, PolicyType], tuple[object, _Unit]] = {}
-"""Units by the identity of the request's group object (the graph reuses one tuple per caller),
-which avoids hashing every policy of the group. The entry keeps the object alive, so its id is
-not reused while the entry exists."""
 _UNIT_LIMIT = 4096
 
 
@@ -519,27 +543,63 @@ def _levels_of(group: Any, policy_type: PolicyType) -> tuple[tuple[Policy, ...],
     if isinstance(group, Policy):
         return ((group,),)
     if _MODES[policy_type] is _Mode.LEVELS:
-        return tuple(group)
+        return tuple(tuple(level) for level in group)
     return (tuple(group),)
 
 
-def _find_unit(group: Any, policy_type: PolicyType) -> _Unit:
-    by_id = (id(group), policy_type)
-    entry = _UNITS_BY_ID.get(by_id)
-    if entry is not None and entry[0] is group:
-        return entry[1]
-    levels = _levels_of(group, policy_type)
-    unit_key = (policy_type, levels)
-    unit = _UNITS.get(unit_key)
-    if unit is None:
-        if len(_UNITS) >= _UNIT_LIMIT:
-            _UNITS.clear()
-        unit = _UNITS[unit_key] = _Unit(levels, policy_type)
-    if type(group) is tuple or isinstance(group, Policy):  # immutable: its identity stands for its content
-        if len(_UNITS_BY_ID) >= _UNIT_LIMIT:
-            _UNITS_BY_ID.clear()
-        _UNITS_BY_ID[by_id] = (group, unit)
-    return unit
+class _Groups:
+    """The units of one policy type, found from the request's group object.
+
+    `by_id` finds a unit by the identity of the group object itself (the graph reuses one tuple
+    per caller); `by_members` by the identities of its policies (a request built with a new tuple
+    of the same Policy objects). Either entry keeps alive what its key's ids belong to, so no id
+    is reused while the entry exists. Both avoid hashing Policy objects (a Python-level hash).
+    """
+
+    __slots__ = ("policy_type", "levels_mode", "by_id", "by_members")
+
+    def __init__(self, policy_type: PolicyType) -> None:
+        self.policy_type = policy_type
+        self.levels_mode = _MODES[policy_type] is _Mode.LEVELS
+        self.by_id: dict[int, tuple[object, _Unit]] = {}
+        self.by_members: dict[Any, tuple[object, _Unit]] = {}
+
+    def find(self, group: Any) -> _Unit:
+        """The unit of `group` (a Policy, a tuple of them, or levels of them)."""
+        entry = self.by_id.get(id(group))
+        if entry is not None and entry[0] is group:
+            return entry[1]
+        single = isinstance(group, Policy)
+        if single:
+            members_key: Any = id(group)
+        elif self.levels_mode:
+            members_key = (tuple(map(len, group)), *map(id, chain.from_iterable(group)))
+        else:
+            members_key = tuple(map(id, group))
+        by_members = self.by_members.get(members_key)
+        if by_members is not None:
+            unit = by_members[1]
+        else:
+            levels = _levels_of(group, self.policy_type)
+            unit_key = (self.policy_type, levels)
+            unit = _UNITS.get(unit_key)
+            if unit is None:
+                if len(_UNITS) >= _UNIT_LIMIT:
+                    _UNITS.clear()
+                unit = _UNITS[unit_key] = _Unit(levels, self.policy_type)
+            if len(self.by_members) >= _UNIT_LIMIT:
+                self.by_members.clear()
+            self.by_members[members_key] = (levels, unit)
+        # Only an immutable group's identity stands for its content.
+        if single or (type(group) is tuple
+                      and (not self.levels_mode or all(type(level) is tuple for level in group))):
+            if len(self.by_id) >= _UNIT_LIMIT:
+                self.by_id.clear()
+            self.by_id[id(group)] = (group, unit)
+        return unit
+
+
+_GROUPS = {policy_type: _Groups(policy_type) for policy_type in _MODES}
 
 
 _Found = tuple[tuple[StatementRef, ...], tuple[tuple[tuple[Condition, ...], StatementRef], ...], Any]
@@ -572,8 +632,9 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
             value = evaluation.allows(levels[0], policy_type, by_principal=policy_type is PolicyType.RESOURCE)
         return (tuple(collected.certain_denies[denies_before:]), tuple(collected.maybe_denies[maybe_before:]),
                 value)
-    entry = _UNITS_BY_ID.get((id(group), policy_type))
-    unit = entry[1] if entry is not None and entry[0] is group else _find_unit(group, policy_type)
+    groups = _GROUPS[policy_type]
+    entry = groups.by_id.get(id(group))
+    unit = entry[1] if entry is not None and entry[0] is group else groups.find(group)
     action_lower = evaluation.action_lower
     plan = unit.plans.get(action_lower) or unit.plan(action_lower)
     statements = plan.statements
@@ -583,7 +644,8 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
     naming: tuple[tuple[int, Match], ...] | None = None
     if unit.by_caller:
         # The caller only reaches the outcome through how each statement's Principal names it.
-        caller_key = (evaluation.caller.text, evaluation.unique_id, evaluation.has_boundary)
+        caller_key = (evaluation.caller.text, evaluation.unique_id if plan.reads_unique_id else None,
+                      evaluation.has_boundary)
         naming = plan.namings.get(caller_key)
         if naming is None:
             naming = plan.naming(evaluation, policy_type)
@@ -591,7 +653,6 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
                 plan.namings.clear()
             plan.namings[caller_key] = naming
     keys = plan.keys
-    get = context.get
     resource_sets = plan.resource_sets
     if not plan.reads_resource:
         resource_key: Any = None
@@ -600,7 +661,7 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
         resource_key = tuple([resource_set.matches(resource) for resource_set in resource_sets])
     else:
         resource_key = evaluation.resource
-    key = (action_lower, resource_key, naming, context.three_valued, tuple([get(name) for name in keys]) if keys else ())
+    key = (action_lower, resource_key, naming, context.three_valued, context.values(keys) if keys else ())
     found = unit.outcomes.get(key)
     if found is None:
         collected = evaluation.collected
@@ -614,9 +675,23 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _CallerFacts:
+    """What `evaluate` needs of a caller, worked out once per (principal, resource account)."""
+
+    caller: Caller
+    derived: dict[str, tuple[str, ...]]
+    derived_absent: frozenset[str]
+    has_identity: bool
+    """An IAM identity (user, role, session, federated user, root): identity policies apply."""
+    scps_apply: bool
+    """An identity that is not a service-linked role."""
+    session_arn: bool
+    """A role session or federated-user session, which a resource policy may name exactly."""
+
+
 @lru_cache(maxsize=65536)
-def _caller_and_derived(principal: str, resource_account: str | None
-                        ) -> tuple[Caller, dict[str, tuple[str, ...]], frozenset[str]]:
+def _caller_facts(principal: str, resource_account: str | None) -> _CallerFacts:
     """The parsed caller and the context keys AWS derives itself (global condition keys reference),
     cached on the two strings.
 
@@ -631,7 +706,23 @@ def _caller_and_derived(principal: str, resource_account: str | None
     except ValueError as error:
         raise RequestError(str(error), "request.principal") from None
     derived, derived_absent = _derived_context(caller, resource_account)
-    return caller, derived, derived_absent
+    has_identity = caller.kind in _IDENTITY_KINDS
+    return _CallerFacts(caller, derived, derived_absent, has_identity,
+                        has_identity and not caller.is_service_linked_role,
+                        caller.kind is CallerKind.ROLE_SESSION or caller.kind is CallerKind.FEDERATED_USER)
+
+
+_ACTIONS: dict[str, tuple[str, bool]] = {}
+"""Per action as written: (lower-cased, whether RCPs apply to its service)."""
+
+
+def _action_facts(action: str) -> tuple[str, bool]:
+    found = _ACTIONS.get(action)
+    if found is None:
+        if len(_ACTIONS) >= _MEMO_LIMIT:
+            _ACTIONS.clear()
+        found = _ACTIONS[action] = (action.lower(), service_supports_rcps(action))
+    return found
 
 
 _lazy_context = RequestContext.lazy
@@ -655,26 +746,29 @@ def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Resu
         PolicyError: two-valued mode met a condition operator IAM does not define.
     """
     resource_account = request.resource_account or resource_account_of(request.resource)
-    caller, derived, derived_absent = _caller_and_derived(request.principal, resource_account)
-    context = _lazy_context(request.context, derived, derived_absent, unknown=request.unknown_context,
+    facts = _caller_facts(request.principal, resource_account)
+    caller = facts.caller
+    context = _lazy_context(request.context, facts.derived, facts.derived_absent, unknown=request.unknown_context,
                             known_absent=request.known_absent)
-    evaluation = _Evaluation(request, caller, context, trace)
+    action_lower, rcps_apply = _ACTIONS.get(request.action) or _action_facts(request.action)
+    evaluation = _Evaluation(request, caller, context, trace, action_lower)
     kind = caller.kind
-    has_identity = kind in _IDENTITY_KINDS
+    has_identity = facts.has_identity
 
     scp = _NOT_APPLIED
-    if request.scps is not None and has_identity and not caller.is_service_linked_role:
+    if request.scps is not None and facts.scps_apply:
         scp = _unit(evaluation, PolicyType.SCP, request.scps)
     rcp = _NOT_APPLIED
-    if request.rcps is not None and service_supports_rcps(request.action):
+    if request.rcps is not None and rcps_apply:
         rcp = _unit(evaluation, PolicyType.RCP, request.rcps)
     rbp_found = _NOTHING_BY_PRINCIPAL
     session_direct = logic.FALSE
     if request.resource_policy is not None:
         rbp_found = _unit(evaluation, PolicyType.RESOURCE, request.resource_policy)
-        direct = rbp_found[2].get(Match.DIRECT)
-        if (kind is CallerKind.ROLE_SESSION or kind is CallerKind.FEDERATED_USER) and direct:
-            session_direct = _session_arn_terms(direct, request.resource_policy, caller)
+        if facts.session_arn:
+            direct = rbp_found[2].get(Match.DIRECT)
+            if direct:
+                session_direct = _session_arn_terms(direct, request.resource_policy, caller)
     identity = boundary = session = _NOTHING_FLAT
     if has_identity:
         identity = _unit(evaluation, PolicyType.IDENTITY, request.identity_policies)
@@ -726,8 +820,7 @@ def _session_arn_terms(formula: logic.Formula, policy: Policy, caller: Caller) -
     """The alternatives granted by statements that name the caller's exact session ARN."""
     if caller.text not in policy.named_arns:
         return logic.FALSE
-    naming = {statement.index for statement in policy.statements
-              if statement.principals is not None and caller.text in statement.principals.arns}
+    naming = statements_listing_arn(policy, caller.text)  # indexed: a policy may list 10,000 session ARNs
     return tuple(alternative for alternative in formula
                  if any(ref.statement in naming for ref in alternative.refs))
 
