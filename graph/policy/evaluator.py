@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, count
 from operator import attrgetter
 from typing import Any
 
@@ -391,13 +391,18 @@ _INDEX_FROM = 8
 """Statements from which a plan indexes their Principal names (fewer are simply all tested)."""
 
 
+_BY_ARN = object()
+"""`_Plan.resource_probe` when a Resource holds a policy variable: the memo key holds the ARN itself."""
+_NAMING_NUMBERS = count()
+
+
 class _Plan:
     """What one group of policies needs to decide one action: the statements whose Action/NotAction
     covers it (each with its `StatementRef` and level), the context keys they read, and whether
     one reads the resource. A statement whose Resource is exactly `"*"` matches every resource."""
 
     __slots__ = ("keys", "reads_resource", "resource_sets", "statements", "entries", "certain", "level_count",
-                 "namings", "index", "all_direct", "reads_unique_id")
+                 "namings", "index", "all_direct", "reads_unique_id", "resource_probe", "naming_ids")
 
     def __init__(self, levels: tuple[tuple[Policy, ...], ...], policy_type: PolicyType, action_lower: str) -> None:
         in_levels = _MODES[policy_type] is _Mode.LEVELS
@@ -441,7 +446,15 @@ class _Plan:
             elif statement.resource_set is not None and not statement.resource_set.everything:
                 sets[id(statement.resource_set)] = statement.resource_set
         self.resource_sets: tuple[ResourceSet, ...] | None = None if templated else tuple(sets.values())
-        self.namings: dict[tuple[str, str | None, bool], tuple[tuple[int, Match], ...]] = {}
+        probe: Any = None
+        if self.reads_resource:
+            resource_sets = self.resource_sets
+            probe = _BY_ARN if resource_sets is None else resource_sets[0] if len(resource_sets) == 1 else resource_sets
+        self.resource_probe = probe
+        """How the memo key reads the resource: not at all (None), one `ResourceSet`, a tuple of them, or the ARN."""
+        self.naming_ids: dict[tuple[tuple[int, Match], ...], int] = {}
+        """A number per distinct naming (unique across plans), which the memo key holds instead of the naming."""
+        self.namings: dict[tuple[str, str | None, bool], tuple[tuple[tuple[int, Match], ...], int]] = {}
         """The statements whose Principal names a caller, and how, by (caller, unique id, has a boundary)."""
         indexed = policy_type in (PolicyType.RESOURCE, PolicyType.RCP) and len(self.statements) >= _INDEX_FROM
         self.index = NamingIndex(self.statements) if indexed else None
@@ -637,31 +650,40 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
     unit = entry[1] if entry is not None and entry[0] is group else groups.find(group)
     action_lower = evaluation.action_lower
     plan = unit.plans.get(action_lower) or unit.plan(action_lower)
-    statements = plan.statements
-    if not statements:
+    if not plan.statements:
         return _NOTHING[unit.mode]  # no statement covers the action: no Allow, no Deny
     context = evaluation.context
     naming: tuple[tuple[int, Match], ...] | None = None
+    naming_number = -1
     if unit.by_caller:
         # The caller only reaches the outcome through how each statement's Principal names it.
         caller_key = (evaluation.caller.text, evaluation.unique_id if plan.reads_unique_id else None,
                       evaluation.has_boundary)
-        naming = plan.namings.get(caller_key)
-        if naming is None:
+        named = plan.namings.get(caller_key)
+        if named is None:
             naming = plan.naming(evaluation, policy_type)
+            naming_number = plan.naming_ids.get(naming, -1)
+            if naming_number < 0:
+                if len(plan.naming_ids) >= _MEMO_LIMIT:
+                    plan.naming_ids.clear()  # numbers are never reused, so old memo entries just miss
+                naming_number = plan.naming_ids[naming] = next(_NAMING_NUMBERS)
             if len(plan.namings) >= _MEMO_LIMIT:
                 plan.namings.clear()
-            plan.namings[caller_key] = naming
-    keys = plan.keys
-    resource_sets = plan.resource_sets
-    if not plan.reads_resource:
+            plan.namings[caller_key] = (naming, naming_number)
+        else:
+            naming, naming_number = named
+    probe = plan.resource_probe
+    if probe is None:
         resource_key: Any = None
-    elif resource_sets is not None:
-        resource = evaluation.resource
-        resource_key = tuple([resource_set.matches(resource) for resource_set in resource_sets])
-    else:
+    elif type(probe) is ResourceSet:
+        resource_key = probe.matches(evaluation.resource)
+    elif probe is _BY_ARN:
         resource_key = evaluation.resource
-    key = (action_lower, resource_key, naming, context.three_valued, context.values(keys) if keys else ())
+    else:
+        resource = evaluation.resource
+        resource_key = tuple([resource_set.matches(resource) for resource_set in probe])
+    keys = plan.keys
+    key = (action_lower, resource_key, naming_number, context.three_valued, context.values(keys) if keys else ())
     found = unit.outcomes.get(key)
     if found is None:
         collected = evaluation.collected
