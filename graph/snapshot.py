@@ -26,7 +26,8 @@ from graph.model import (
     OrgAccount, OrgPolicy, OrgPolicyType, OrgRoot, PolicyDocument, PolicyVersion, Properties, Resource, Role, Snapshot,
     Tags, User,
 )
-from graph.schema import Problem, matches_schema, schema_problems
+from graph.outline import AccountOutline, SnapshotOutline
+from graph.schema import Problem, matches_definition, matches_schema, schema_problems
 from graph.schema.checks import default_version_index, semantic_problems
 from graph.schema.documents import DocumentDecodeError, DocumentMemo
 
@@ -34,7 +35,8 @@ FORMAT = "xpath-snapshot"
 VERSION = 1
 _GZIP_MAGIC = b"\x1f\x8b"
 
-__all__ = ["FORMAT", "VERSION", "OpenedSnapshot", "Problem", "load_snapshot", "open_snapshot", "parse_snapshot",
+__all__ = ["FORMAT", "VERSION", "DecodedSnapshot", "OpenedSnapshot", "Problem", "decode_snapshot", "load_snapshot",
+           "open_snapshot", "parse_snapshot",
            "read_document", "save_snapshot", "snapshot_to_dict", "validate_snapshot"]
 
 
@@ -170,18 +172,103 @@ def open_snapshot(path: str | Path) -> OpenedSnapshot:
             or cannot be modelled (a policy document that does not decode, a managed policy without
             a default version); names the first problem and how many more, like `load_snapshot`.
     """
-    origin = str(path)
+    return decode_snapshot(path).open()
+
+
+def _open(raw: Any, memo: DocumentMemo, origin: str) -> OpenedSnapshot:
     with collector_paused():
-        raw = read_document(path)
         if _header_problems(raw) or not matches_schema(raw):
             _raise_first(_problems(raw, None), origin)
-        memo = DocumentMemo()
         try:
             snapshot = _model(raw, memo)
         except _Unmodellable as error:
             _raise_first(_problems(raw, memo), origin)
             raise SnapshotError(f"cannot be modelled: {error}", location=origin) from error
         return OpenedSnapshot(snapshot, origin, raw, memo)
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedSnapshot:
+    """A snapshot file decoded and outlined, not checked yet: the explorer's very first look at it.
+
+    `outline` (the organization's tree, each account's sizes and collection errors) is shown at
+    once; `open` then checks the structure and builds the model (`OpenedSnapshot`), whose remaining
+    checks run before anything is answered. A document the outline cannot be read from has no
+    outline: `open` says what is wrong with it.
+    """
+
+    origin: str
+    """Where the snapshot came from (the file name), as error locations name it."""
+    outline: SnapshotOutline | None
+    """What a first screen shows; None where the document is not shaped as the outline reads it."""
+    _raw: Any = field(repr=False, compare=False)
+    _memo: DocumentMemo = field(repr=False, compare=False)
+
+    def open(self) -> OpenedSnapshot:
+        """Checks the structure and models the snapshot; see `open_snapshot`.
+
+        Raises:
+            SnapshotError: As `open_snapshot`, with the same message.
+        """
+        return _open(self._raw, self._memo, self.origin)
+
+
+def decode_snapshot(path: str | Path) -> DecodedSnapshot:
+    """Reads a snapshot file and outlines it; see `DecodedSnapshot`.
+
+    Args:
+        path: A `.json` or `.json.gz` snapshot.
+
+    Returns:
+        The decoded document and its outline, nothing checked yet but the parts the outline reads.
+
+    Raises:
+        SnapshotError: The file cannot be read, is a truncated or corrupt gzip, or is not JSON.
+    """
+    with collector_paused():
+        raw = read_document(path)
+        memo = DocumentMemo()
+        return DecodedSnapshot(str(path), _outline(raw, _Documents(memo)), raw, memo)
+
+
+def _outline(raw: Any, documents: _Documents) -> SnapshotOutline | None:
+    """The outline of a document, read only where it has the shape the schema gives it (else None)."""
+    if _header_problems(raw):
+        return None
+    collected_at, source, accounts = raw.get("collected_at"), raw.get("source"), raw.get("accounts")
+    organization = raw.get("organization")
+    if not (isinstance(collected_at, str) and isinstance(source, str) and isinstance(accounts, list)):
+        return None
+    if organization is not None and not matches_definition("organization", organization):
+        return None
+    outlines = []
+    for account in accounts:
+        outline = _account_outline(account)
+        if outline is None:
+            return None
+        outlines.append(outline)
+    try:
+        modelled = _organization(organization, documents) if organization is not None else None
+    except ValueError:  # a policy document or type the model cannot hold: `open` locates it
+        return None
+    return SnapshotOutline(collected_at, source, modelled, tuple(outlines))
+
+
+def _account_outline(raw: Any) -> AccountOutline | None:
+    if not isinstance(raw, dict) or not matches_definition("account_id", raw.get("id")) \
+            or not matches_definition("optional_string", raw.get("name")):
+        return None
+    details = raw.get("authorization_details") or {}
+    if not isinstance(details, dict):
+        return None
+    users, roles = details.get("UserDetailList") or [], details.get("RoleDetailList") or []
+    resources, errors = raw.get("resources") or [], raw.get("errors") or []
+    if not all(isinstance(items, list) for items in (users, roles, resources, errors)):
+        return None
+    if not all(matches_definition("collection_error", entry) for entry in errors):
+        return None
+    return AccountOutline(raw["id"], raw.get("name"), len(users), len(roles), len(resources),
+                          tuple(_collection_error(entry) for entry in errors))
 
 
 def parse_snapshot(raw: Any, *, origin: str = "<snapshot>") -> Snapshot:
@@ -328,11 +415,13 @@ def _account(raw: dict[str, Any], documents: _Documents) -> Account:
             name=entry.get("name"), policy=documents(entry["policy"]) if entry.get("policy") is not None else None,
             properties=Properties.from_dict(entry.get("properties") or {}),
         ) for entry in raw.get("resources") or ()),
-        errors=tuple(CollectionError(
-            service=entry["service"], operation=entry["operation"], resource=entry.get("resource"),
-            code=entry["code"], message=entry.get("message", ""),
-        ) for entry in raw.get("errors") or ()),
+        errors=tuple(_collection_error(entry) for entry in raw.get("errors") or ()),
     )
+
+
+def _collection_error(entry: dict[str, Any]) -> CollectionError:
+    return CollectionError(service=entry["service"], operation=entry["operation"], resource=entry.get("resource"),
+                           code=entry["code"], message=entry.get("message", ""))
 
 
 def _managed_policy(entry: dict[str, Any], documents: _Documents) -> ManagedPolicy:

@@ -20,7 +20,7 @@ from textual.binding import Binding
 
 from graph.errors import ExitCode, SnapshotError, XPathError
 from graph.model import Snapshot
-from graph.snapshot import OpenedSnapshot
+from graph.snapshot import DecodedSnapshot, OpenedSnapshot
 from tui.background import Verify, build_in_background
 from tui.catalog import Catalog, Ref, RefKind
 from tui.messages import (
@@ -42,7 +42,7 @@ FIRST_SCREEN_WAIT = 5.0
 
 def describe_snapshot(catalog: Catalog) -> str:
     """The header's subtitle: source, accounts, collection time (from the snapshot, never the clock), warnings."""
-    snapshot = catalog.snapshot
+    snapshot = catalog.outline
     counts = catalog.counts()
     collected = snapshot.collected_at.replace("T", " ").removesuffix("Z")
     parts = [f"{snapshot.source} snapshot", f"{counts.accounts} accounts", f"collected {collected} UTC"]
@@ -62,14 +62,15 @@ class XPathApp(App[None]):
         Binding("q", "quit", "Quit", show=False),
     ]
 
-    def __init__(self, snapshot_loader: Callable[[], Snapshot | OpenedSnapshot] | None = None, *,
+    def __init__(self, snapshot_loader: Callable[[], Snapshot | OpenedSnapshot | DecodedSnapshot] | None = None, *,
                  snapshot: Snapshot | None = None, edge_kinds: set[str] | None = None) -> None:
         """Creates the explorer.
 
         Args:
             snapshot_loader: Reads the snapshot (called in a worker thread; may raise `XPathError`). An
                 `OpenedSnapshot` (`graph.snapshot.open_snapshot`) is shown at once and verified in the
-                background before any answer.
+                background before any answer; a `DecodedSnapshot` (`graph.snapshot.decode_snapshot`) shows
+                its outline first, then is opened (an error then closes the app as a failed read does).
             snapshot: An already-loaded snapshot, instead of a loader.
             edge_kinds: Build the graph with only these edge kinds (`--edges`); all by default.
         """
@@ -96,6 +97,8 @@ class XPathApp(App[None]):
     def _load(self) -> None:
         try:
             loaded = self._loader() if self._loader is not None else self._snapshot
+            if isinstance(loaded, DecodedSnapshot):
+                loaded = self._outline_then_open(loaded)
         except XPathError as error:
             self.post_message(LoadFailed(str(error), "snapshot"))
             return
@@ -131,12 +134,24 @@ class XPathApp(App[None]):
         except XPathError as error:
             self.post_message(LoadFailed(f"cannot build the access graph: {error}", "graph"))
 
+    def _outline_then_open(self, decoded: DecodedSnapshot) -> OpenedSnapshot:
+        """Shows the outline (when the document has one), then checks the structure and models the snapshot."""
+        # The decoded document stays alive until the graph builder has checked it: keep the collector
+        # from walking its millions of objects during the first paint.
+        gc.freeze()
+        if decoded.outline is not None:
+            self.post_message(SnapshotLoaded(Catalog(decoded.outline), Verification.PENDING))
+            self._first_screen_shown.wait(timeout=FIRST_SCREEN_WAIT)
+        return decoded.open()
+
     @on(SnapshotLoaded)
     def _snapshot_loaded(self, message: SnapshotLoaded) -> None:
         self.catalog = message.catalog
         self.sub_title = describe_snapshot(message.catalog)
         self.overview.show_catalog(message.catalog)
-        if message.verification is Verification.PENDING:
+        if not message.catalog.complete:
+            self.overview.show_progress("reading the accounts …")
+        elif message.verification is Verification.PENDING:
             self.overview.show_progress("checking the snapshot …")
         self.call_after_refresh(self._first_screen_shown.set)
 

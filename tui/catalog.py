@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from graph.model import Account, Group, ManagedPolicy, Resource, Role, Snapshot, User
+from graph.outline import AccountOutline, SnapshotOutline, outline_of
 
 
 class GrantLike(Protocol):
@@ -87,11 +88,20 @@ class Counts:
 
 
 class Catalog:
-    """Index of one snapshot; see the module docstring."""
+    """Index of one snapshot; see the module docstring.
 
-    def __init__(self, snapshot: Snapshot) -> None:
-        self.snapshot = snapshot
-        self.accounts: dict[str, Account] = {account.id: account for account in snapshot.accounts}
+    Made from a model, or first from an outline (`graph.outline`): the organization, the accounts
+    and their sizes are then known, but not what the accounts hold (`complete` is false, the
+    lookups by ARN are empty and searches find accounts only) until a catalog of the model follows.
+    """
+
+    def __init__(self, source: Snapshot | SnapshotOutline) -> None:
+        snapshot = source if isinstance(source, Snapshot) else None
+        self.snapshot: Snapshot | None = snapshot
+        """The model; None in a catalog made from an outline."""
+        self.outline: SnapshotOutline = outline_of(source) if isinstance(source, Snapshot) else source
+        self._outlines: dict[str, AccountOutline] = {account.id: account for account in self.outline.accounts}
+        self.accounts: dict[str, Account] = {account.id: account for account in snapshot.accounts} if snapshot else {}
         self._org_names: dict[str, str | None] = {}
         self._children: dict[str, list[Ref]] = defaultdict(list)
         self._parents: dict[str, str] = {}
@@ -102,7 +112,7 @@ class Catalog:
         self.managed_policies: dict[str, ManagedPolicy] = {}
         self._entries: tuple[Entry, ...] | None = None
         self._index_organization()
-        for account in snapshot.accounts:
+        for account in snapshot.accounts if snapshot else ():
             self.users.update((user.arn, user) for user in account.users)
             self.groups.update((group.arn, group) for group in account.groups)
             self.roles.update((role.arn, role) for role in account.roles)
@@ -110,8 +120,17 @@ class Catalog:
             for policy in account.managed_policies:
                 self.managed_policies.setdefault(policy.arn, policy)
 
+    @property
+    def complete(self) -> bool:
+        """Whether the catalog holds the model (not only the outline)."""
+        return self.snapshot is not None
+
+    def account_outline(self, account_id: str) -> AccountOutline | None:
+        """The collected account's name, sizes and collection errors; None when its data was not collected."""
+        return self._outlines.get(account_id)
+
     def _index_organization(self) -> None:
-        org = self.snapshot.organization
+        org = self.outline.organization
         listed: set[str] = set()
         if org is not None:
             for root in org.roots:
@@ -125,13 +144,13 @@ class Catalog:
                 self._children[member.parent_id].append(Ref(RefKind.ACCOUNT, member.id))
                 self._parents[member.id] = member.parent_id
                 listed.add(member.id)
-        self.unplaced: tuple[str, ...] = tuple(sorted(set(self.accounts) - listed))
+        self.unplaced: tuple[str, ...] = tuple(sorted(set(self._outlines) - listed))
         self.org_account_ids: frozenset[str] = frozenset(listed)
 
     def top_level(self) -> list[Ref]:
         """The tree's first level: organization roots, then collected accounts outside any root."""
         refs: list[Ref] = []
-        org = self.snapshot.organization
+        org = self.outline.organization
         if org is not None:
             refs.extend(Ref(RefKind.ROOT, root.id) for root in org.roots)
         if self.unplaced:
@@ -163,7 +182,7 @@ class Catalog:
         return []
 
     def _account_groups(self, account_id: str) -> list[Ref]:
-        account = self.accounts.get(account_id)
+        account = self._outlines.get(account_id)
         if account is None:
             return []
         groups = []
@@ -178,7 +197,7 @@ class Catalog:
     def has_children(self, ref: Ref) -> bool:
         """Whether `ref` can be expanded (cheap: no list is built for accounts)."""
         if ref.kind is RefKind.ACCOUNT:
-            account = self.accounts.get(ref.id)
+            account = self._outlines.get(ref.id)
             return account is not None and bool(account.users or account.roles or account.resources)
         if ref.kind in (RefKind.USER, RefKind.ROLE, RefKind.RESOURCE, RefKind.EXTERNAL):
             return False
@@ -232,7 +251,7 @@ class Catalog:
         name = self._org_names.get(account_id)
         if name:
             return name
-        account = self.accounts.get(account_id)
+        account = self._outlines.get(account_id)
         return account.name if account is not None else None
 
     def unit_name(self, unit_id: str) -> str:
@@ -244,7 +263,7 @@ class Catalog:
 
     def ref_for(self, node_id: str) -> Ref | None:
         """The browsable item with this id or ARN, if the snapshot holds it."""
-        if node_id in self.accounts or node_id in self.org_account_ids:
+        if node_id in self._outlines or node_id in self.org_account_ids:
             return Ref(RefKind.ACCOUNT, node_id)
         if node_id in self.roles:
             return Ref(RefKind.ROLE, node_id)
@@ -258,7 +277,7 @@ class Catalog:
 
     def short_name(self, node_id: str) -> str:
         """A compact name for an id or ARN: `dev 111111111111`, `role/App`, a bucket name."""
-        if node_id in self.accounts or node_id in self._org_names:
+        if node_id in self._outlines or node_id in self._org_names:
             name = self.account_name(node_id)
             return f"{name} {node_id}" if name else node_id
         if node_id in self.resources:
@@ -268,27 +287,31 @@ class Catalog:
         return node_id
 
     def counts(self) -> Counts:
-        accounts = self.snapshot.accounts
+        accounts = self.outline.accounts
         return Counts(
-            accounts=len(self.accounts.keys() | self.org_account_ids),
-            users=sum(len(account.users) for account in accounts),
-            roles=sum(len(account.roles) for account in accounts),
-            resources=sum(len(account.resources) for account in accounts),
+            accounts=len(self._outlines.keys() | self.org_account_ids),
+            users=sum(account.users for account in accounts),
+            roles=sum(account.roles for account in accounts),
+            resources=sum(account.resources for account in accounts),
             errors=sum(len(account.errors) for account in accounts),
         )
 
     def entries(self) -> tuple[Entry, ...]:
-        """Every account, user, role and resource of the snapshot, for searching (built once)."""
+        """Every account, user, role and resource of the snapshot, for searching (built once; accounts only
+        while the catalog is not `complete`)."""
         if self._entries is None:
-            self._entries = tuple(self._make_entries())
+            entries = tuple(self._make_entries())
+            if not self.complete:
+                return entries
+            self._entries = entries
         return self._entries
 
     def _make_entries(self) -> Iterator[Entry]:
-        for account_id in sorted(self.accounts.keys() | self.org_account_ids):
+        for account_id in sorted(self._outlines.keys() | self.org_account_ids):
             name = self.account_name(account_id) or ""
             label = f"{account_id} {name}".strip()
             yield Entry(Ref(RefKind.ACCOUNT, account_id), label, account_id, label.lower())
-        for account in self.snapshot.accounts:
+        for account in self.snapshot.accounts if self.snapshot else ():
             account_text = f"{account.id} {self.account_name(account.id) or ''}".lower()
             for user in account.users:
                 yield Entry(Ref(RefKind.USER, user.arn), f"user/{user.name}", account.id,

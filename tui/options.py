@@ -23,7 +23,7 @@ import click
 from graph.model import Snapshot
 
 if TYPE_CHECKING:
-    from graph.snapshot import OpenedSnapshot
+    from graph.snapshot import DecodedSnapshot
 
 snapshot_option = click.option(
     "--snapshot", "snapshot_path", type=click.Path(dir_okay=False), default=None,
@@ -94,23 +94,24 @@ def load_snapshot_or_demo(path: str | None) -> Snapshot:
     return load_snapshot(chosen) if chosen is not None else load_demo()
 
 
-def open_snapshot_or_demo(path: str | None) -> Snapshot | OpenedSnapshot:
-    """Like `load_snapshot_or_demo`, for the explorer: a file is opened early (`graph.snapshot.open_snapshot`).
+def open_snapshot_or_demo(path: str | None) -> Snapshot | DecodedSnapshot:
+    """Like `load_snapshot_or_demo`, for the explorer: a file is only decoded (`graph.snapshot.decode_snapshot`).
 
-    Its last checks then run in the background (`OpenedSnapshot.verify`) before anything is
-    answered; the embedded demo is small and loaded whole.
+    The explorer shows its outline, then opens it (`DecodedSnapshot.open`), and its last checks run
+    in the background (`OpenedSnapshot.verify`) before anything is answered; the embedded demo is
+    small and loaded whole.
 
     Args:
         path: The `--snapshot` value, or None.
 
     Raises:
-        graph.errors.SnapshotError: The file is unreadable or does not have the structure of a snapshot.
+        graph.errors.SnapshotError: The file is unreadable (a file that is not a snapshot fails when opened).
     """
     from graph.demo import load_demo
-    from graph.snapshot import open_snapshot
+    from graph.snapshot import decode_snapshot
 
     chosen = path if path is not None else group_snapshot_path()
-    return open_snapshot(chosen) if chosen is not None else load_demo()
+    return decode_snapshot(chosen) if chosen is not None else load_demo()
 
 
 def group_snapshot_path() -> str | None:

@@ -14,12 +14,12 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from graph.schema.gate import Check, compile_gate
+from graph.schema.gate import Check, compile_gates
 from graph.schema.problem import Problem, format_location, problem_at
 
 SCHEMA_FILE = "snapshot-v1.schema.json"
 
-__all__ = ["SCHEMA_FILE", "Problem", "format_location", "load_schema", "matches_schema", "problem_at",
+__all__ = ["SCHEMA_FILE", "Problem", "format_location", "load_schema", "matches_definition", "matches_schema", "problem_at",
            "schema_problems"]
 
 
@@ -38,8 +38,28 @@ def _validator() -> Draft202012Validator:
 
 
 @lru_cache(maxsize=1)
+def _gates() -> dict[str, Check]:
+    return compile_gates(load_schema())
+
+
 def _gate() -> Check:
-    return compile_gate(load_schema())
+    return _gates()[""]
+
+
+def matches_definition(name: str, value: Any) -> bool:
+    """Whether one part of a document satisfies the schema's definition `name` (`$defs`), by the fast gate.
+
+    Args:
+        name: A definition of the schema, such as "organization" or "collection_error".
+        value: The part of a decoded document that definition describes.
+
+    Returns:
+        True when `schema_problems` would find nothing in that part.
+
+    Raises:
+        KeyError: The schema has no such definition.
+    """
+    return _gates()[name](value)
 
 
 def matches_schema(document: Any) -> bool:

@@ -39,6 +39,21 @@ def compile_gate(schema: dict[str, Any]) -> Check:
     Raises:
         UnsupportedKeywordError: The schema uses a keyword the gate does not implement.
     """
+    return compile_gates(schema)[""]
+
+
+def compile_gates(schema: dict[str, Any]) -> dict[str, Check]:
+    """Like `compile_gate`, also giving one predicate per `$defs` entry (for checking one part of a document).
+
+    Args:
+        schema: A draft 2020-12 schema whose references are all local (`#/$defs/...`).
+
+    Returns:
+        The predicate of each definition by its name, and of the whole schema under "".
+
+    Raises:
+        UnsupportedKeywordError: The schema uses a keyword the gate does not implement.
+    """
     writer = _Writer()
     definitions: dict[str, Any] = schema.get("$defs", {})
     for name in definitions:
@@ -48,8 +63,9 @@ def compile_gate(schema: dict[str, Any]) -> Check:
     writer.function("_gate", schema)
     namespace: dict[str, Any] = {"_same": _same, "_bool": bool, "_MISSING": _MISSING, "_C": writer.constants}
     exec(compile("\n".join(writer.lines), "<snapshot schema gate>", "exec"), namespace)  # noqa: S102 - our own source
-    gate: Check = namespace["_gate"]
-    return gate
+    gates: dict[str, Check] = {name: namespace[writer.function_name(name)] for name in definitions}
+    gates[""] = namespace["_gate"]
+    return gates
 
 
 _MISSING = object()

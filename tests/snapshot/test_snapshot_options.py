@@ -13,7 +13,8 @@ from graph.errors import SnapshotError
 from tests.snapshot.snapshot_builders import minimal_snapshot
 from tui.cli import cli
 from graph.model import Snapshot
-from graph.snapshot import OpenedSnapshot
+from graph.outline import outline_of
+from graph.snapshot import DecodedSnapshot
 from tui.options import group_snapshot_path, load_snapshot_or_demo, open_snapshot_or_demo
 
 
@@ -54,21 +55,26 @@ def test_a_bad_file_raises_snapshot_error_with_its_name(tmp_path: Path) -> None:
 
 
 def test_the_explorer_opens_a_file_early_and_the_demo_whole(tmp_path: Path) -> None:
-    # The explorer shows a file's tree before its last checks (they run before any answer); the
-    # demo is small, so it comes fully checked, as every other command reads it.
+    # The explorer shows a file's outline before its model and its last checks (they run before any
+    # answer); the demo is small, so it comes fully checked, as every other command reads it.
     path = _write(tmp_path / "own.json", source="import")
-    opened = open_snapshot_or_demo(str(path))
-    assert isinstance(opened, OpenedSnapshot)
-    assert opened.verify() == load_snapshot_or_demo(str(path))
+    decoded = open_snapshot_or_demo(str(path))
+    assert isinstance(decoded, DecodedSnapshot)
+    loaded = load_snapshot_or_demo(str(path))
+    assert decoded.outline == outline_of(loaded)  # the first screen shows what the model holds
+    assert decoded.open().verify() == loaded
     demo = open_snapshot_or_demo(None)
     assert isinstance(demo, Snapshot) and demo.source == "demo"
 
 
-def test_the_explorer_refuses_a_file_of_the_wrong_structure_at_once(tmp_path: Path) -> None:
-    # What the tree cannot be drawn from (a missing required field) stops the explorer before it opens.
+def test_the_explorer_refuses_a_file_of_the_wrong_structure_before_any_model(tmp_path: Path) -> None:
+    # What the tree cannot be drawn from (a missing required field) has no outline to show, and
+    # opening it stops the explorer with the located error.
     document = minimal_snapshot()
     del document["accounts"][0]["id"]
     path = tmp_path / "no-id.json"
     path.write_text(json.dumps(document), encoding="utf-8")
+    decoded = open_snapshot_or_demo(str(path))
+    assert isinstance(decoded, DecodedSnapshot) and decoded.outline is None
     with pytest.raises(SnapshotError, match=r"no-id\.json: accounts\[0\]: missing required field 'id'"):
-        open_snapshot_or_demo(str(path))
+        decoded.open()

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, LoadingIndicator, Static, Tree
+from textual.widgets import Footer, Header, Input, Static, Tree
 
 from tui.catalog import Catalog, Ref, RefKind
 from tui.literal import literal
@@ -74,7 +74,7 @@ class OverviewScreen(Screen[None]):
         with Horizontal(id="overview"):
             with Vertical(id="left", classes="panel"):
                 yield Input(placeholder="filter: part of a name, account id or ARN", id="filter")
-                yield LoadingIndicator(id="tree-loading")
+                yield Static(Text("reading the snapshot …", style="italic"), id="tree-loading")
                 yield OrgTree(id="tree")
             yield DetailsPane(id="details", classes="panel")
         yield Static(id="status")
@@ -87,7 +87,12 @@ class OverviewScreen(Screen[None]):
         self.query_one(DetailsPane).show_message("loading", "reading the snapshot …")
 
     def show_catalog(self, catalog: Catalog) -> None:
-        """Shows a loaded snapshot."""
+        """Shows a loaded snapshot; a second call (the model after the outline) completes the tree in place."""
+        if self.catalog is not None:
+            self.catalog = catalog
+            self.query_one(OrgTree).complete(catalog)
+            self._update_status()
+            return
         self.catalog = catalog
         self.query_one("#tree-loading").display = False
         tree = self.query_one(OrgTree)

@@ -82,12 +82,12 @@ class DetailsPane(VerticalScroll):
         title = catalog.short_name(ref.id)
         if ref.kind is RefKind.ACCOUNT:
             title = f"account {catalog.short_name(ref.id)}"
-            account = catalog.accounts.get(ref.id)
+            account = catalog.account_outline(ref.id)
             if account is None:
                 rows.append(("collected", "no: this account is in the organization but its data was not collected"))
             else:
-                rows += [("users", str(len(account.users))), ("roles", str(len(account.roles))),
-                         ("resources", str(len(account.resources)))]
+                rows += [("users", str(account.users)), ("roles", str(account.roles)),
+                         ("resources", str(account.resources))]
                 for error in account.errors:
                     where = f" on {error.resource}" if error.resource else ""
                     rows.append(("⚠ not read", f"{error.service} {error.operation}{where}: {error.code} {error.message}"))
@@ -121,7 +121,7 @@ class DetailsPane(VerticalScroll):
 
     @staticmethod
     def _org_policies(catalog: Catalog, target: str) -> list[tuple[str, Any]]:
-        org = catalog.snapshot.organization
+        org = catalog.outline.organization
         if org is None:
             return []
         return [(f"{policy.type.name} {policy.name} ({policy.id})", policy.document.as_dict())

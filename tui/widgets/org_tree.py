@@ -28,6 +28,10 @@ _TYPE_NAMES = {
 }
 
 
+_HELD = frozenset({RefKind.USERS, RefKind.ROLES, RefKind.RESOURCES, RefKind.RESOURCE_TYPE})
+"""Items whose children are what an account holds: known once the catalog holds the model."""
+
+
 @dataclass(frozen=True, slots=True)
 class OutsideNode:
     """A graph node outside the organization (external account, service, provider, public)."""
@@ -55,6 +59,23 @@ class OrgTree(Tree[Ref]):
         """Shows a snapshot: its first level, with the organization roots expanded."""
         self._catalog = catalog
         self._rebuild()
+
+    def complete(self, catalog: Catalog) -> None:
+        """Takes the catalog of the model after that of the outline, keeping what is expanded and the cursor.
+
+        The two catalogs give the same items down to the accounts; what an account holds is added
+        now to the groups the user opened meanwhile.
+        """
+        self._catalog = catalog
+        if self.filter_text:
+            self._rebuild()
+            return
+        waiting = [self.root]
+        while waiting:
+            node = waiting.pop()
+            if node.is_expanded or node is self.root:
+                self._populate(node)
+                waiting.extend(node.children)
 
     def set_outside(self, nodes: tuple[OutsideNode, ...]) -> None:
         """Adds (or refreshes) the "outside the organization" group, once the graph knows it."""
@@ -104,16 +125,17 @@ class OrgTree(Tree[Ref]):
         if ref.kind is RefKind.ACCOUNT:
             label = Text(ref.id + " ", style="dim")
             label.append_text(literal(catalog.account_name(ref.id) or ""))
-            account = catalog.accounts.get(ref.id)
+            account = catalog.account_outline(ref.id)
             if account is None:
                 label.append("  not collected", style="italic dim")
             elif account.errors:
                 label.append(f"  ⚠ {len(account.errors)}", style="bold yellow")
             return label
         if ref.kind in (RefKind.USERS, RefKind.ROLES, RefKind.RESOURCES):
-            account = catalog.accounts[ref.detail]
-            count = {RefKind.USERS: len(account.users), RefKind.ROLES: len(account.roles),
-                     RefKind.RESOURCES: len(account.resources)}[ref.kind]
+            outline = catalog.account_outline(ref.detail)
+            assert outline is not None  # the group is only made for a collected account
+            count = {RefKind.USERS: outline.users, RefKind.ROLES: outline.roles,
+                     RefKind.RESOURCES: outline.resources}[ref.kind]
             return Text(f"{ref.kind.value} ({count})")
         if ref.kind is RefKind.RESOURCE_TYPE:
             count = len(catalog.children(ref))
@@ -148,6 +170,9 @@ class OrgTree(Tree[Ref]):
     def _populate(self, node: TreeNode[Ref]) -> None:
         if node.id in self._populated or node.data is None:
             return
+        assert self._catalog is not None
+        if node.data.kind in _HELD and not self._catalog.complete:
+            return  # what the account holds comes with the model (`complete`)
         self._populated.add(node.id)
         for child in self._children(node.data):
             self._add(node, child)
