@@ -10,11 +10,13 @@ everyone else `sts:AssumeRole`. A role assuming a role is a chained hop.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from graph import context
 from graph.edges.common import ActionGroup, Caller, EdgeSpec, NodeKind, PolicyKind, Target, evaluate_pair, load_policy
 from graph.edges.principals import PrincipalIndex
 from graph.edges.resource_policy import Scope, named_callers
+from graph.edges.trust_sharing import TrustOutcomes
 from graph.model import Role, Snapshot
 
 
@@ -24,25 +26,43 @@ def _action(caller: Caller) -> str:
     return "sts:AssumeRole"
 
 
+TRUST_POLICY_ID = "trust policy"
+"""The id every trust policy is parsed under: one parse (and one evaluator memo) per distinct text,
+not per role (grants name a trust statement by the role, `Grant.resource`, never by this id)."""
+
+
 def role_target(role: Role, principals: PrincipalIndex) -> Target:
-    """The resource side of assuming `role`: its trust policy and its account's RCPs."""
-    trust = load_policy(role.trust_policy, f"{role.arn} trust policy")
-    rcps = principals.rcps(role.account_id, "sts", exempt=role.service_linked)
-    return Target(role.arn, role.arn, role.account_id, trust, PolicyKind.TRUST, rcps,
-                  context.for_role_as_resource(role, principals.org))
+    """The resource side of assuming `role`: its trust policy and its account's RCPs (built once per role)."""
+    found = principals.role_targets.get(role.arn)
+    if found is None:
+        trust = load_policy(role.trust_policy, TRUST_POLICY_ID)
+        rcps = principals.rcps(role.account_id, "sts", exempt=role.service_linked)
+        found = principals.role_targets[role.arn] = Target(
+            role.arn, role.arn, role.account_id, trust, PolicyKind.TRUST, rcps,
+            context.for_role_as_resource(role, principals.org))
+    return found
 
 
 def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -> Iterator[EdgeSpec]:
     """Every assume-role edge of the snapshot (including SAML, web-identity and service ones)."""
     collected = frozenset(account.id for account in snapshot.accounts)
+    outcomes = TrustOutcomes(principals)
     for account in snapshot.accounts:
         for role in account.roles:
-            target = role_target(role, principals)
-            callers = named_callers(target.policy.text if target.policy else "{}", principals, collected,
-                                    Scope("sts", role.arn, role.account_id), warnings, where=f"trust policy of {role.arn}")
+            text = role.trust_policy.text
+            trust = load_policy(role.trust_policy, TRUST_POLICY_ID)
+            rcps = principals.rcps(role.account_id, "sts", exempt=role.service_linked)
+            callers = named_callers(text, principals, collected, Scope("sts", role.arn, role.account_id), warnings,
+                                    where=f"trust policy of {role.arn}")
             seen: set[tuple[str, str]] = set()
             for caller in callers:
                 if (caller.node, caller.principal) in seen:
                     continue
                 seen.add((caller.node, caller.principal))
-                yield from evaluate_pair(caller, target, (ActionGroup.single(_action(caller), role.arn),))
+                action = _action(caller)
+                yield from outcomes.edges(caller, role, action, trust, rcps,
+                                          partial(_evaluate, caller, role, action, principals))
+
+
+def _evaluate(caller: Caller, role: Role, action: str, principals: PrincipalIndex) -> list[EdgeSpec]:
+    return evaluate_pair(caller, role_target(role, principals), (ActionGroup.single(action, role.arn),))

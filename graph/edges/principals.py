@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graph import context
-from graph.edges.common import ALLOW_ALL, PUBLIC_NODE, Caller, Levels, LoadedPolicy, NodeKind, load_policy
+from graph.edges.common import ALLOW_ALL, PUBLIC_NODE, Caller, Levels, LoadedPolicy, NodeKind, Target, load_policy
 from graph.edges.statements import (
     StatementShape,
     account_of_principal,
@@ -45,6 +45,8 @@ class PrincipalIndex:
     _by_name: dict[tuple[str, str, str], Caller] = field(default_factory=dict)
     _nodes_cache: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _covering_cache: dict[tuple[str, str], tuple[StatementShape, ...]] = field(default_factory=dict)
+    role_targets: dict[str, Target] = field(default_factory=dict)
+    """The resource side of assuming each role (`assume_role.role_target`), built once per role."""
     external_accounts: tuple[str, ...] = ()
     """Accounts the snapshot knows of (organization members, accounts named in trust or resource
     policies) whose principals were not collected: each stands for all its principals."""

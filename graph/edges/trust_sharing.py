@@ -1,0 +1,177 @@
+"""Assume-role outcomes shared between roles the evaluator cannot tell apart (issue 8).
+
+One caller often meets hundreds of roles whose trust policy is the same text: every account's
+`security-audit` role trusts the security account's auditor, every service role of an account
+trusts `ec2.amazonaws.com` under the same `aws:SourceAccount` condition. For one caller and one
+action, two roles get the same decision, conditions and proving statements when everything the
+evaluation reads is equal:
+- the trust policy text and the RCP levels of the role's account (same documents under the same ids);
+- whether the role is in the caller's account (cross-account requests need both sides);
+- the role-side value (or known absence) of every context key a statement covering the action
+  reads, in any policy of the request;
+- for every statement covering the action, in any policy of the request, whether its
+  Resource/NotResource element covers the role's ARN, by the evaluator's own compiled matching
+  (a statement with a policy variable in its Resource element makes the pair unshared).
+The caller's side (identity policies, boundary, SCP levels, its own context) is fixed by its node,
+kind and principal: that is true of every caller `resource_policy.named_callers` returns. The
+edges of one role then stand for the other with the role's ARN put back as the edge's target and
+as the trust grant's resource; no other part of an edge can name the role (conditions come from
+the same texts and the same context values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from graph import context
+from graph.edges.common import Caller, EdgeSpec, Grant, Levels, LoadedPolicy
+from graph.edges.principals import PrincipalIndex
+from graph.model import Role
+from graph.policy import Policy
+from graph.policy.wildcard import ResourceSet
+
+_ABSENT = "<absent>"
+_MEMO_LIMIT = 200_000
+"""Outcomes kept before the memo starts afresh (bounds memory on very large organizations)."""
+
+CallerKey = tuple[str, str, str, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """What one side's policies read of a role for one action: resource sets and context keys."""
+
+    sets: tuple[ResourceSet, ...]
+    keys: frozenset[str]
+    templated: bool
+    """A statement covering the action has a policy variable in its Resource element."""
+
+
+def _side(policies: list[Policy], action: str) -> _Side:
+    sets: dict[int, ResourceSet] = {}
+    keys: set[str] = set()
+    templated = False
+    for policy in policies:
+        for statement in policy.statements_for_action(action):
+            if statement.resource_templates is not None:
+                templated = True
+            elif statement.resource_set is not None and not statement.resource_set.everything:
+                sets.setdefault(id(statement.resource_set), statement.resource_set)
+            for clause in statement.conditions:
+                keys.add(clause.key_lower)
+                for template in clause.templates or ():
+                    keys.update(variable.key.lower() for variable in template.variables)
+    return _Side(tuple(sets.values()), frozenset(keys), templated)
+
+
+def _flat(levels: Levels | None) -> list[Policy]:
+    return [loaded.policy for level in levels or () for loaded in level]
+
+
+@dataclass(slots=True)
+class _Stored:
+    edges: list[EdgeSpec]
+    arn: str
+
+
+def _moved(edges: list[EdgeSpec], arn: str) -> list[EdgeSpec]:
+    """A representative role's edges for another role: its ARN as the target and in trust grants."""
+    return [EdgeSpec(edge.source, arn, edge.kind, edge.actions, edge.status, edge.conditions, edge.deny_conditions,
+                     tuple(grant if grant.resource is None else Grant(grant.policy, grant.statement, grant.sid, arn)
+                           for grant in edge.granted_by),
+                     edge.chained, edge.scope, edge.contested)
+            for edge in edges]
+
+
+@dataclass(slots=True)
+class TrustOutcomes:
+    """`evaluate_pair` for (caller, role) pairs, memoized on everything the outcome depends on (module docstring)."""
+
+    principals: PrincipalIndex
+    _memo: dict[tuple[object, ...], _Stored] = field(default_factory=dict)
+    _callers: dict[tuple[CallerKey, str], _Side] = field(default_factory=dict)
+    _targets: dict[tuple[str, int, str], _Side] = field(default_factory=dict)
+    _rcps: dict[int, tuple[Levels | None, int]] = field(default_factory=dict)
+    _numbers: dict[object, int] = field(default_factory=dict)
+    _sorted_keys: dict[tuple[frozenset[str], frozenset[str]], tuple[str, ...]] = field(default_factory=dict)
+    _role_context: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+
+    def edges(self, caller: Caller, role: Role, action: str, trust: LoadedPolicy, rcps: Levels | None,
+              evaluate: Callable[[], list[EdgeSpec]]) -> list[EdgeSpec]:
+        """The edges from `caller` to `role` for `action`; `evaluate` computes them when no equal pair was seen.
+
+        Args:
+            caller: the identity side (its node, kind and principal fix its policies).
+            role: the role assumed.
+            action: the STS action.
+            trust: the role's trust policy, parsed.
+            rcps: the RCP levels protecting the role (None: none apply).
+            evaluate: `evaluate_pair` of this very pair.
+        """
+        key = self._key(caller, role, action, trust, rcps)
+        if key is None:
+            return evaluate()
+        found = self._memo.get(key)
+        if found is not None:
+            self.hits += 1
+            return found.edges if found.arn == role.arn else _moved(found.edges, role.arn)
+        self.misses += 1
+        edges = evaluate()
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[key] = _Stored(edges, role.arn)
+        return edges
+
+    def _key(self, caller: Caller, role: Role, action: str, trust: LoadedPolicy,
+             rcps: Levels | None) -> tuple[object, ...] | None:
+        caller_key: CallerKey = (caller.node, str(caller.kind), caller.principal, caller.in_dataset)
+        mine = self._callers.get((caller_key, action))
+        if mine is None:
+            policies = list(caller.request_identity) + ([caller.boundary.policy] if caller.boundary else [])
+            mine = self._callers[(caller_key, action)] = _side(policies + _flat(caller.scps), action)
+        rcps_number = self._rcps_number(rcps)
+        target_key = (trust.text, rcps_number, action)
+        theirs = self._targets.get(target_key)
+        if theirs is None:
+            theirs = self._targets[target_key] = _side([trust.policy] + _flat(rcps), action)
+        if mine.templated or theirs.templated:
+            return None
+        keys = self._keys(mine.keys, theirs.keys)
+        if keys:
+            values, absent = self._context_of(role)
+            read: tuple[object, ...] = tuple(values.get(k, _ABSENT if k in absent else None) for k in keys)
+        else:
+            read = ()
+        arn = role.arn
+        covered = tuple([resource_set.matches(arn) for resource_set in mine.sets]
+                        + [resource_set.matches(arn) for resource_set in theirs.sets])
+        return (caller_key, target_key, caller.account == role.account_id, read, covered)
+
+    def _keys(self, mine: frozenset[str], theirs: frozenset[str]) -> tuple[str, ...]:
+        found = self._sorted_keys.get((mine, theirs))
+        if found is None:
+            found = self._sorted_keys[(mine, theirs)] = tuple(sorted(mine | theirs))
+        return found
+
+    def _rcps_number(self, rcps: Levels | None) -> int:
+        """A number for RCP levels: equal documents under equal ids get equal numbers."""
+        if rcps is None:
+            return 0
+        found = self._rcps.get(id(rcps))
+        if found is None or found[0] is not rcps:
+            content = tuple(tuple((p.policy_id, p.text) for p in level) for level in rcps)
+            number = self._numbers.setdefault(content, len(self._numbers) + 1)
+            found = self._rcps[id(rcps)] = (rcps, number)  # holds the levels: their id is not reused
+        return found[1]
+
+    def _context_of(self, role: Role) -> tuple[dict[str, object], frozenset[str]]:
+        """The role side's context keys (lower-cased) and known-absent keys."""
+        found = self._role_context.get(role.arn)
+        if found is None:
+            side = context.for_role_as_resource(role, self.principals.org)
+            found = self._role_context[role.arn] = ({k.lower(): v for k, v in side.values.items()}, side.known_absent)
+        return found
+
