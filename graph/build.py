@@ -18,7 +18,7 @@ import networkx as nx
 from graph.edges import assume_role, escalation, grants, member, pass_role, resources
 from graph.edges.catalog import modelled
 from graph.edges.common import PUBLIC_NODE, EdgeKind, EdgeSpec, NodeKind
-from graph.edges.lazy import LazyGrants
+from graph.edges.lazy import LazyEdges, Split
 from graph.edges.principals import PrincipalIndex
 from graph.edges.shared import SharedOutcomes
 from graph.gc_pause import collector_paused
@@ -26,6 +26,7 @@ from graph.model import Account, Resource, Snapshot
 from graph.org import OrgIndex
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+_NONE = Split()
 
 SCP_UNKNOWN = ("SCP layer unknown: the snapshot has no organization data, so SCPs and RCPs are not applied "
                "(access may be narrower than shown)")
@@ -35,9 +36,10 @@ SCP_UNKNOWN = ("SCP layer unknown: the snapshot has no organization data, so SCP
 class AccessGraph:
     """The access graph of one snapshot, with its indexes and warnings.
 
-    `graph` holds every edge except those of `"*"` grants to principals of accounts other than the
-    resource's: there are O(accounts²) of them, so `lazy` evaluates them when a question needs them
-    (`deferred_into`, `deferred_from`; `graph.query` uses both). `full_graph()` has them all.
+    `graph` holds every node and every edge except the edges into resources from users and roles:
+    `lazy` evaluates those the first time a question needs them (graph.edges.lazy says what is
+    eager and why). Ask for edges with `edges_into`, `edges_between` and `successors`, which merge
+    both in the order a full build gives; `full_graph()` has them all.
     """
 
     graph: nx.MultiDiGraph
@@ -46,31 +48,62 @@ class AccessGraph:
     warnings: tuple[str, ...]
     resources: Mapping[str, Resource] = field(default_factory=dict)
     accounts: Mapping[str, Account] = field(default_factory=dict)
-    lazy: LazyGrants | None = None
-    """Edges of `"*"` grants to other accounts' principals, evaluated when a question needs them."""
+    lazy: LazyEdges | None = None
+    """Edges into resources from users and roles, evaluated when a question needs them."""
+
+    def edges_into(self, target: str, action: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Source -> attributes of every edge into `target`, on-demand ones included.
+
+        With `action` (wildcards allowed), the edges of a `"*"` grant to other accounts' principals
+        carry only the actions it matches (the others are not evaluated); every other edge is whole.
+        """
+        lazy = self.lazy.into(target, action) if self.lazy is not None else {}
+        found: dict[str, list[dict[str, Any]]] = {}
+        for source, split in lazy.items():
+            if split.head:
+                found[source] = list(split.head)
+        for source, _, data in self.graph.in_edges(target, data=True):
+            found.setdefault(source, []).append(data)
+        for source, split in lazy.items():
+            if split.tail:
+                found.setdefault(source, []).extend(split.tail)
+        return found
+
+    def edges_between(self, source: str, target: str) -> list[dict[str, Any]]:
+        """Attributes of every edge from `source` to `target`, on-demand ones included."""
+        split = self.lazy.between(source, target) if self.lazy is not None else _NONE
+        found = list(self.graph.get_edge_data(source, target, default={}).values())
+        return [*split.head, *found, *split.tail] if split else found
+
+    def successors(self, source: str) -> set[str]:
+        """Every node `source` has an edge to, on-demand edges included."""
+        found = set(self.graph.successors(source))
+        if self.lazy is not None:
+            found.update(self.lazy.out_of(source))
+        return found
 
     def deferred_into(self, target: str, action: str | None = None) -> Mapping[str, list[dict[str, Any]]]:
-        """Source -> attributes of the deferred edges into `target` (edges not in `graph`).
-
-        With `action` (wildcards allowed), only the actions it matches are evaluated and carried.
-        """
-        return self.lazy.into(target, action) if self.lazy is not None else {}
+        """Source -> attributes of the on-demand edges into `target` (edges not in `graph`)."""
+        if self.lazy is None:
+            return {}
+        return {source: split.all() for source, split in self.lazy.into(target, action).items()}
 
     def deferred_from(self, source: str) -> Mapping[str, list[dict[str, Any]]]:
-        """Target -> attributes of the deferred edges out of `source` (edges not in `graph`)."""
-        return self.lazy.out_of(source) if self.lazy is not None else {}
+        """Target -> attributes of the on-demand edges out of `source` (edges not in `graph`)."""
+        if self.lazy is None:
+            return {}
+        return {target: split.all() for target, split in self.lazy.out_of(source).items()}
 
     def deferred_between(self, source: str, target: str) -> list[dict[str, Any]]:
-        """Attributes of the deferred edges from `source` to `target`."""
-        return self.lazy.between(source, target) if self.lazy is not None else []
+        """Attributes of the on-demand edges from `source` to `target`."""
+        return self.lazy.between(source, target).all() if self.lazy is not None else []
 
     def full_graph(self) -> nx.MultiDiGraph:
-        """`graph` plus every deferred edge (O(accounts²) edges on a large organization: for exports)."""
+        """`graph` plus every on-demand edge: evaluates every resource (the whole cost the build saved)."""
         if self.lazy is None or not self.lazy.targets:
             return self.graph
         full = self.graph.copy()
-        for edge in self.lazy.all_edges():
-            full.add_edge(edge.source, edge.target, **edge.attributes())
+        full.add_edges_from((edge.source, edge.target, edge.attributes()) for edge in self.lazy.all_edges())
         return full
 
     def account_warnings(self, account_ids: Iterable[str]) -> list[str]:
@@ -170,7 +203,7 @@ def _build(snapshot: Snapshot, edge_kinds: set[str] | None) -> AccessGraph:
     found: list[EdgeSpec] = list(member.edges(snapshot))
     found += assume_role.edges(snapshot, principals, warnings)
     wanted = None if edge_kinds is None else frozenset(EdgeKind(kind) for kind in edge_kinds)
-    lazy = LazyGrants(principals, SharedOutcomes(), wanted)
+    lazy = LazyEdges(principals, SharedOutcomes(), wanted)
     found += resources.edges(snapshot, principals, warnings, lazy)
     # Paths through services and IAM itself, and grants outside policies (issue #9).
     found += pass_role.edges(snapshot, principals, warnings)

@@ -70,7 +70,8 @@ def to_graphml(graph: nx.MultiDiGraph) -> str:
     flat = nx.MultiDiGraph()
     for node, data in sorted(graph.nodes(data=True)):
         flat.add_node(node, **_flat_node(data))
-    for source, target, data in graph.edges(data=True):
+    # sorted like the other formats: the order edges were added in depends on which were evaluated on demand first
+    for source, target, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], str(e[2]["kind"]))):
         flat.add_edge(source, target, **_flat_edge(data))
     buffer = io.BytesIO()
     nx.write_graphml(flat, buffer, encoding="utf-8", prettyprint=True, named_key_ids=False)

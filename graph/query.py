@@ -235,20 +235,13 @@ def _allows(data: dict[str, Any], action: str | None) -> bool:
 
 
 def _edge_data(ag: AccessGraph, source: str, target: str) -> list[dict[str, Any]]:
-    """Attributes of every edge from `source` to `target`, deferred ones included."""
-    found = list(ag.graph.get_edge_data(source, target, default={}).values())
-    deferred = ag.deferred_between(source, target)
-    return found + deferred if deferred else found
+    """Attributes of every edge from `source` to `target`, on-demand ones included."""
+    return ag.edges_between(source, target)
 
 
 def _into(ag: AccessGraph, target: str, action: str | None) -> dict[str, list[dict[str, Any]]]:
-    """Source -> attributes of every edge into `target`; deferred edges only for actions matching `action`."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    for source, _, data in ag.graph.in_edges(target, data=True):
-        found.setdefault(source, []).append(data)
-    for source, edges in ag.deferred_into(target, action).items():
-        found.setdefault(source, []).extend(edges)
-    return found
+    """Source -> attributes of every edge into `target` (see `AccessGraph.edges_into` for `action`)."""
+    return ag.edges_into(target, action)
 
 
 def _best_hop(ag: AccessGraph, source: str, target: str, action: str | None,
@@ -493,7 +486,7 @@ def reach(ag: AccessGraph, source: str, *, action: str | None = None, max_hops: 
         for node in frontier:
             if node != source and graph.nodes[node]["kind"] not in _PRINCIPALS:
                 continue
-            for target in sorted({*graph.successors(node), *ag.deferred_from(node)}):
+            for target in sorted(ag.successors(node)):
                 kind = graph.nodes[target]["kind"]
                 if kind == str(NodeKind.RESOURCE) or (kind == str(NodeKind.ROLE) and action is not None):
                     hop = _best_hop(ag, node, target, action)
@@ -524,11 +517,11 @@ def reach(ag: AccessGraph, source: str, *, action: str | None = None, max_hops: 
 
 
 def subgraph(ag: AccessGraph, nodes: set[str]) -> nx.MultiDiGraph:
-    """The part of the graph induced by some nodes (for exporting one answer), deferred edges included."""
+    """The part of the graph induced by some nodes (for exporting one answer), on-demand edges included."""
     found = ag.graph.subgraph(nodes).copy()
     for target in nodes:
-        for source, edges in ag.deferred_into(target).items():
+        for source, split in (ag.lazy.into(target) if ag.lazy is not None else {}).items():
             if source in nodes:
-                for data in edges:
+                for data in split.all():
                     found.add_edge(source, target, **data)
     return found

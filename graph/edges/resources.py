@@ -5,22 +5,33 @@ and same-account callers whose identity policies could cover it), each caller on
 evaluator's matched statements say whether the edge is a resource-policy or an identity-policy one.
 A bucket answers for its objects: object-level actions are evaluated on `bucket/*` and, when a
 policy limits a grant to key prefixes, on each `bucket/prefix*`.
+
+The graph build evaluates here only the callers that are not users or roles; the users' and
+roles' edges are evaluated on demand by `graph.edges.lazy` from each resource's `Plan`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
 
 from graph import context
 from graph.edges import public_access
 from graph.edges.catalog import modelled, service_of
-from graph.edges.common import EdgeSpec, PolicyKind, Target, load_policy
+from graph.edges.common import Caller, EdgeSpec, NodeKind, PolicyKind, Target, load_policy
 from graph.edges.identity_policy import identity_callers, needs_own_policy
-from graph.edges.lazy import LazyGrants
 from graph.edges.principals import PrincipalIndex
 from graph.edges.resource_policy import Scope, admits_everyone, named_callers
 from graph.edges.shared import SharedOutcomes
 from graph.model import Resource, ResourceType, Snapshot
+
+if TYPE_CHECKING:
+    from graph.edges.lazy import LazyEdges
+
+ON_DEMAND = frozenset({NodeKind.USER, NodeKind.ROLE})
+"""Callers whose edges `graph.edges.lazy` evaluates on demand (every other caller is evaluated by the build)."""
 
 
 def resource_target(resource: Resource, principals: PrincipalIndex) -> Target:
@@ -36,12 +47,80 @@ def resource_target(resource: Resource, principals: PrincipalIndex) -> Target:
     )
 
 
-def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str],
-          lazy: LazyGrants | None = None) -> Iterator[EdgeSpec]:
-    """Every resource-policy and identity-policy edge to the snapshot's modelled resources.
+class Restriction(Enum):
+    """Whether Block Public Access RestrictPublicBuckets limits who keeps a public bucket policy's grants."""
 
-    With `lazy`, a `"*"` grant is evaluated here for the public node, the resource's own account
-    and the principals the policy names; the other accounts' principals are left to `lazy`.
+    NONE = "none"
+    RESTRICTED = "restricted"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the build knows of one modelled resource before it evaluates any caller against it."""
+
+    resource: Resource
+    target: Target
+    scope: Scope
+    named: tuple[Caller, ...]
+    """The callers the resource policy names, in policy order (for `"*"`: the public node, the
+    resource's own account, uncollected accounts; the other accounts' principals when `star` is False)."""
+    restricted: Restriction
+    star: bool
+    """A `"*"` grant (or NotPrincipal) whose other accounts' principals `graph.edges.lazy` expands."""
+    named_nodes: frozenset[str] = frozenset()
+
+
+def plan(resource: Resource, principals: PrincipalIndex, collected: frozenset[str], warnings: list[str],
+         *, defer_everyone: bool) -> Plan:
+    """The target and named callers of a modelled resource (the policy's warnings go to `warnings`)."""
+    target = resource_target(resource, principals)
+    scope = Scope(service_of(resource.type) or "", resource.arn, resource.account_id,
+                  with_children=resource.type == ResourceType.S3_BUCKET)
+    named: list[Caller] = []
+    everyone = False
+    if target.policy is not None:
+        everyone = defer_everyone and admits_everyone(target.policy.text)
+        named = named_callers(target.policy.text, principals, collected, scope, warnings,
+                              where=f"policy of {resource.arn}", other_accounts=not everyone)
+    # Block Public Access RestrictPublicBuckets on a public bucket policy (graph.edges.public_access,
+    # issue #9): only the owner account's principals and AWS services keep what the policy grants.
+    restricted = Restriction.RESTRICTED if public_access.policy_restricted(resource) else Restriction.NONE
+    return Plan(resource, target, scope, tuple(named), restricted, everyone and restricted is Restriction.NONE,
+                frozenset(caller.node for caller in named))
+
+
+class Candidates(Enum):
+    """Which callers `callers` lists."""
+
+    ALL = "all"
+    """The same-account principals whose identity policies could cover the resource, then the named ones."""
+    NAMED = "named"
+    """Only the callers the resource policy names."""
+
+
+def callers(plan: Plan, principals: PrincipalIndex, which: Candidates = Candidates.ALL) -> list[Caller]:
+    """The callers evaluated against the resource, each (node, principal) once, in evaluation order."""
+    found = identity_callers(plan.resource, principals, plan.scope) if which is Candidates.ALL else []
+    found += plan.named
+    if plan.restricted is Restriction.RESTRICTED:
+        found = [c for c in found if public_access.admitted_when_restricted(c, plan.resource)]
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for caller in found:
+        if (caller.node, caller.principal) not in seen:
+            seen.add((caller.node, caller.principal))
+            unique.append(caller)
+    return unique
+
+
+def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str],
+          lazy: LazyEdges | None = None) -> Iterator[EdgeSpec]:
+    """The resource-policy and identity-policy edges to the snapshot's modelled resources.
+
+    Without `lazy`, every edge (a full evaluation: the reference the on-demand edges must equal).
+    With `lazy`, only the edges from callers that are not users or roles (the public node,
+    uncollected accounts, services, providers); each resource's plan goes to `lazy`, which
+    evaluates its users and roles when a question needs them (`graph.edges.lazy`).
     """
     collected = frozenset(account.id for account in snapshot.accounts)
     outcomes = lazy.outcomes if lazy is not None else SharedOutcomes()
@@ -49,26 +128,12 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str],
         for resource in account.resources:
             if not modelled(resource.type):
                 continue
-            target = resource_target(resource, principals)
-            scope = Scope(service_of(resource.type) or "", resource.arn, resource.account_id,
-                          with_children=resource.type == ResourceType.S3_BUCKET)
-            callers = identity_callers(resource, principals, scope)
-            defer = False
-            if target.policy is not None:
-                defer = lazy is not None and admits_everyone(target.policy.text)
-                callers += named_callers(target.policy.text, principals, collected, scope, warnings,
-                                         where=f"policy of {resource.arn}", other_accounts=not defer)
-            # Block Public Access RestrictPublicBuckets on a public bucket policy (graph.edges.public_access,
-            # issue #9): only the owner account's principals and AWS services keep what the policy grants.
-            restricted = public_access.policy_restricted(resource)
-            if restricted:
-                callers = [c for c in callers if public_access.admitted_when_restricted(c, resource)]
-                defer = False
-            seen: set[tuple[str, str]] = set()
-            for caller in callers:
-                if (caller.node, caller.principal) in seen:
-                    continue
-                seen.add((caller.node, caller.principal))
-                yield from outcomes.edges(caller, target, resource)
-            if defer and lazy is not None:
-                lazy.defer(resource, target, frozenset(node for node, _ in seen))
+            found = plan(resource, principals, collected, warnings, defer_everyone=lazy is not None)
+            if lazy is None:
+                for caller in callers(found, principals):
+                    yield from outcomes.edges(caller, found.target, resource)
+                continue
+            lazy.add(found)
+            for caller in callers(found, principals, Candidates.NAMED):
+                if caller.kind not in ON_DEMAND:
+                    yield from outcomes.edges(caller, found.target, resource)

@@ -134,7 +134,8 @@ class CheckContext:
         if account_id not in graph:
             return False  # the builder adds an outside account only when one of its edges survives evaluation
         members = [node for _, node, kind in graph.out_edges(account_id, data="kind") if kind == "member"]
-        return any(graph.has_edge(source, target) for source in (account_id, *members))
+        # edges_between: the edges into resources from users and roles are evaluated on demand (graph.edges.lazy)
+        return any(self.access_graph.edges_between(source, target) for source in (account_id, *members))
 
     @property
     def access_graph(self) -> AccessGraph:

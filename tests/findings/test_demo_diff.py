@@ -58,9 +58,10 @@ def diff(graphs: tuple[AccessGraph, AccessGraph]) -> SnapshotDiff:
 def _granted_by_dev_account_read(old: AccessGraph) -> set[tuple[str, str, str]]:
     """Edges of the old graph that the removed statement (shared-data-bucket statement 2) grants."""
     found = set()
-    for source, target, data in old.graph.edges(data=True):
-        if target == BUCKET and any(g.resource == BUCKET and g.statement == 2 for g in data["granted_by"]):
-            found.add((source, target, data["kind"]))
+    for source, edges in old.edges_into(BUCKET).items():  # on-demand edges included (graph.edges.lazy)
+        for data in edges:
+            if any(g.resource == BUCKET and g.statement == 2 for g in data["granted_by"]):
+                found.add((source, BUCKET, data["kind"]))
     return found
 
 
