@@ -9,6 +9,7 @@ that could cover service S on this ARN", so a resource is only evaluated against
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from graph import context
@@ -21,13 +22,48 @@ from graph.edges.statements import (
     statement_may_match_resource,
     statement_shapes,
 )
-from graph.model import Account, InlinePolicy, ManagedPolicy, Role, Snapshot, User
+from graph.model import Account, InlinePolicy, ManagedPolicy, PolicyDocument, Role, Snapshot, User
 from graph.org import OrgIndex, PolicyLevels
+from graph.policy import Policy, policy_from_text
 from graph.policy.actions import rcp_supported_services
 
 
-def _inline(owner_arn: str, policies: tuple[InlinePolicy, ...]) -> list[LoadedPolicy]:
-    return [load_policy(p.document, f"{owner_arn}/inline/{p.name}") for p in policies]
+_ACCOUNT_IDS = re.compile(r"(?<!\d)\d{12}(?!\d)")
+
+
+@dataclass(slots=True)
+class _Loader:
+    """Parses each distinct policy text once; equal texts under other ids share its statements."""
+
+    parsed: dict[str, Policy] = field(default_factory=dict)
+    allows: dict[str, tuple[StatementShape, ...]] = field(default_factory=dict)
+    services: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def load(self, document: PolicyDocument, policy_id: str) -> LoadedPolicy:
+        """The document parsed by the evaluator under `policy_id`."""
+        text = document.text
+        policy = self.parsed.get(text)
+        if policy is None:
+            policy = self.parsed[text] = policy_from_text(text, policy_id=policy_id)
+        return LoadedPolicy(text, policy.with_id(policy_id), policy_id)
+
+    def inline(self, owner_arn: str, policies: tuple[InlinePolicy, ...]) -> list[LoadedPolicy]:
+        """A principal's or group's inline policies."""
+        return [self.load(p.document, f"{owner_arn}/inline/{p.name}") for p in policies]
+
+    def allows_of(self, text: str) -> tuple[StatementShape, ...]:
+        """The Allow statements of a policy."""
+        found = self.allows.get(text)
+        if found is None:
+            found = self.allows[text] = tuple(shape for shape in statement_shapes(text) if shape.allows)
+        return found
+
+    def services_of(self, text: str) -> frozenset[str]:
+        """The service prefixes the policy's Allow statements name (`action_services`)."""
+        found = self.services.get(text)
+        if found is None:
+            found = self.services[text] = frozenset().union(*(action_services(s) for s in self.allows_of(text)))
+        return found
 
 
 @dataclass(slots=True)
@@ -55,16 +91,17 @@ class PrincipalIndex:
     def build(cls, snapshot: Snapshot, org: OrgIndex) -> PrincipalIndex:
         """Load every principal's identity side from the snapshot."""
         index = cls(org)
+        loader = _Loader()
         managed_anywhere: dict[str, ManagedPolicy] = {}
         for account in snapshot.accounts:
             for policy in account.managed_policies:
                 managed_anywhere.setdefault(policy.arn, policy)
         for account in snapshot.accounts:
-            index._add_account(account, managed_anywhere)
+            index._add_account(account, managed_anywhere, loader)
         index.external_accounts = _external_accounts(snapshot)
         return index
 
-    def _add_account(self, account: Account, managed_anywhere: dict[str, ManagedPolicy]) -> None:
+    def _add_account(self, account: Account, managed_anywhere: dict[str, ManagedPolicy], loader: _Loader) -> None:
         managed = {p.arn: p for p in account.managed_policies}
         groups = {g.name: g for g in account.groups}
         loaded: dict[str, LoadedPolicy] = {}
@@ -76,27 +113,27 @@ class PrincipalIndex:
                     self.warnings.append(f"{owner}: managed policy {arn} is not in the snapshot; "
                                          "its permissions are not counted")
                     return None
-                loaded[arn] = load_policy(policy.document, arn)
+                loaded[arn] = loader.load(policy.document, arn)
             return loaded[arn]
 
         def attached(arns: tuple[str, ...], owner: str) -> list[LoadedPolicy]:
             return [p for p in (managed_policy(arn, owner) for arn in arns) if p is not None]
 
         for user in account.users:
-            identity = _inline(user.arn, user.inline_policies) + attached(user.managed_policy_arns, user.arn)
+            identity = loader.inline(user.arn, user.inline_policies) + attached(user.managed_policy_arns, user.arn)
             for group_name in user.group_names:
                 group = groups.get(group_name)
                 if group is None:
                     self.warnings.append(f"{user.arn}: group {group_name} is not in the snapshot")
                     continue
-                identity += _inline(group.arn, group.inline_policies)
+                identity += loader.inline(group.arn, group.inline_policies)
                 identity += attached(group.managed_policy_arns, group.arn)
             boundary = managed_policy(user.permissions_boundary_arn, user.arn) if user.permissions_boundary_arn else None
-            self._add(self._caller(user, NodeKind.USER, identity, boundary, context.for_user(user, self.org)))
+            self._add(self._caller(user, NodeKind.USER, identity, boundary, context.for_user(user, self.org)), loader)
         for role in account.roles:
-            identity = _inline(role.arn, role.inline_policies) + attached(role.managed_policy_arns, role.arn)
+            identity = loader.inline(role.arn, role.inline_policies) + attached(role.managed_policy_arns, role.arn)
             boundary = managed_policy(role.permissions_boundary_arn, role.arn) if role.permissions_boundary_arn else None
-            self._add(self._caller(role, NodeKind.ROLE, identity, boundary, context.for_role(role, self.org)))
+            self._add(self._caller(role, NodeKind.ROLE, identity, boundary, context.for_role(role, self.org)), loader)
 
     def _caller(self, principal: User | Role, kind: NodeKind, identity: list[LoadedPolicy],
                 boundary: LoadedPolicy | None, ctx: context.RequestContext) -> Caller:
@@ -105,15 +142,14 @@ class PrincipalIndex:
         unique = tuple({p.policy_id: p for p in identity}.values())
         return Caller(principal.arn, kind, principal.arn, principal.account_id, unique, boundary, scps, ctx)
 
-    def _add(self, caller: Caller) -> None:
+    def _add(self, caller: Caller, loader: _Loader) -> None:
         self.callers[caller.node] = caller
         assert caller.account is not None
         kind, _, name = caller.node.split(":", 5)[5].partition("/")
         self._by_name[(caller.account, kind, name.rsplit("/", 1)[-1])] = caller
         self.by_account.setdefault(caller.account, []).append(caller)
-        allows = tuple(shape for policy in caller.identity for shape in statement_shapes(policy.text) if shape.allows)
-        self._allows[caller.node] = allows
-        services = set().union(*(action_services(shape) for shape in allows)) if allows else set()
+        self._allows[caller.node] = tuple(shape for policy in caller.identity for shape in loader.allows_of(policy.text))
+        services = frozenset().union(*(loader.services_of(policy.text) for policy in caller.identity))
         for service in services:
             self._by_service.setdefault((caller.account, service), []).append(caller.node)
         self._nodes_cache.clear()
@@ -187,15 +223,19 @@ def _external_accounts(snapshot: Snapshot) -> tuple[str, ...]:
     """Uncollected accounts known from the organization tree or named by an Allow in a trust or resource policy."""
     collected = {account.id for account in snapshot.accounts}
     known = {member.id for member in snapshot.organization.accounts} if snapshot.organization else set()
+    seen = known | collected
     for account in snapshot.accounts:
         documents = [role.trust_policy.text for role in account.roles]
         documents += [resource.policy.text for resource in account.resources if resource.policy is not None]
         for text in documents:
+            if seen.issuperset(_ACCOUNT_IDS.findall(text)):
+                continue  # every account it could name (an id appears as 12 digits in the text) is known
             for shape in statement_shapes(text):
                 for ref in shape.principals if shape.allows else ():
                     named = account_of_principal(ref.value) if ref.kind == "aws" else None
                     if named is not None:
                         known.add(named)
+                        seen.add(named)
     return tuple(sorted(known - collected))
 
 
