@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from graph.schema.gate import Check, compile_gates
 from graph.schema.problem import Problem, format_location, problem_at
+
+if TYPE_CHECKING:  # jsonschema is imported only when a document fails the gate: it is a tenth of a second to load
+    from jsonschema import Draft202012Validator, ValidationError
 
 SCHEMA_FILE = "snapshot-v1.schema.json"
 
@@ -32,6 +33,8 @@ def load_schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = load_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)

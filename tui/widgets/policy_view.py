@@ -8,7 +8,6 @@ from typing import Any
 
 from rich.console import Group
 from rich.style import Style
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.widgets import Static
 
@@ -98,6 +97,8 @@ class PolicyView(Static):
             highlight = set(range(first, last + 1))
             self.highlighted = (first, last)
             heading.append(f"  ◀ statement {statement} (lines {first}-{last})", style="bold yellow")
+        from rich.syntax import Syntax  # pygments is a tenth of a second to load: not before a policy is shown
+
         syntax = Syntax(formatted.text, "json", theme="ansi_dark", line_numbers=True, word_wrap=True,
                         highlight_lines=highlight)
         if highlight:
