@@ -119,25 +119,27 @@ class AccessGraph:
 
 
 def _add_principal_nodes(graph: nx.MultiDiGraph, snapshot: Snapshot, org: OrgIndex) -> None:
+    """Every collected account, user, role and resource, and the organization's other accounts (one bulk insert)."""
     collected = {account.id for account in snapshot.accounts}
     org_accounts = {a.id: a.name for a in snapshot.organization.accounts} if snapshot.organization else {}
+    account_kind, user_kind, role_kind = str(NodeKind.ACCOUNT), str(NodeKind.USER), str(NodeKind.ROLE)
+    resource_kind = str(NodeKind.RESOURCE)
+    nodes: list[tuple[str, dict[str, Any]]] = []
     for account in snapshot.accounts:
-        graph.add_node(account.id, kind=str(NodeKind.ACCOUNT), account=account.id,
-                       name=account.name or org_accounts.get(account.id) or account.id, in_dataset=True,
-                       in_org=org.in_org(account.id))
-        for user in account.users:
-            graph.add_node(user.arn, kind=str(NodeKind.USER), account=account.id, name=user.name, in_dataset=True)
-        for role in account.roles:
-            graph.add_node(role.arn, kind=str(NodeKind.ROLE), account=account.id, name=role.name, in_dataset=True,
-                           service_linked=role.service_linked)
-        for resource in account.resources:
-            graph.add_node(resource.arn, kind=str(NodeKind.RESOURCE), account=account.id,
-                           name=resource.name or resource.arn, resource_type=resource.type, in_dataset=True,
-                           modelled=modelled(resource.type))
-    for account_id, name in org_accounts.items():
-        if account_id not in collected:
-            graph.add_node(account_id, kind=str(NodeKind.ACCOUNT), account=account_id, name=name or account_id,
-                           in_dataset=False, in_org=True)
+        nodes.append((account.id, {"kind": account_kind, "account": account.id,
+                                   "name": account.name or org_accounts.get(account.id) or account.id,
+                                   "in_dataset": True, "in_org": org.in_org(account.id)}))
+        nodes += [(user.arn, {"kind": user_kind, "account": account.id, "name": user.name, "in_dataset": True})
+                  for user in account.users]
+        nodes += [(role.arn, {"kind": role_kind, "account": account.id, "name": role.name, "in_dataset": True,
+                              "service_linked": role.service_linked}) for role in account.roles]
+        nodes += [(resource.arn, {"kind": resource_kind, "account": account.id, "name": resource.name or resource.arn,
+                                  "resource_type": resource.type, "in_dataset": True,
+                                  "modelled": modelled(resource.type)}) for resource in account.resources]
+    nodes += [(account_id, {"kind": account_kind, "account": account_id, "name": name or account_id,
+                            "in_dataset": False, "in_org": True})
+              for account_id, name in org_accounts.items() if account_id not in collected]
+    graph.add_nodes_from(nodes)
 
 
 def _ensure_source(graph: nx.MultiDiGraph, node: str, org: OrgIndex) -> None:
