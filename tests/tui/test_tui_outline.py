@@ -104,3 +104,32 @@ async def test_a_snapshot_failing_its_schema_after_the_outline_closes_with_load_
     assert app.load_error == str(loaded.value)
     assert "RoleDetailList[0]: missing required field 'RoleName'" in app.load_error
     assert app.return_code == 2
+
+
+async def test_a_filter_typed_before_the_model_finds_accounts_then_everything(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path / "story.json", _story_document())
+    release = threading.Event()
+    model = graph.snapshot._open
+
+    def held(*args: Any) -> OpenedSnapshot:
+        assert release.wait(timeout=30)
+        return model(*args)
+
+    monkeypatch.setattr(graph.snapshot, "_open", held)
+    app = XPathApp(lambda: decode_snapshot(path))
+    async with app.run_test(size=SIZE) as pilot:
+        while app.catalog is None:
+            await pilot.pause(0.01)
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.press(*"data", "enter")
+        await pilot.pause()
+        tree = app.overview.query_one(OrgTree)
+        # Only the outline is known: the account named data matches, the bucket not yet.
+        assert tree_lines(tree) == ["Root", "Data", f"{B} data  ⚠ 1"]
+        release.set()
+        await settle(app, pilot)
+        # The same filter, applied again to the model: the shared-data bucket now matches too.
+        assert "shared-data-bucket" in tree_lines(tree)
+        assert tree.filter_text == "data"
