@@ -19,6 +19,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from graph.errors import ExitCode, SnapshotError, XPathError
+from graph.gc_pause import collector_paused
 from graph.model import Snapshot
 from graph.snapshot import DecodedSnapshot, OpenedSnapshot
 from tui.background import Verify, build_in_background
@@ -96,7 +97,11 @@ class XPathApp(App[None]):
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
         try:
-            loaded = self._loader() if self._loader is not None else self._snapshot
+            # What is read lives as long as the app (or until the graph builder has checked it): freeze it
+            # before the collector is back, or its first pass walks millions of objects during the paint.
+            with collector_paused():
+                loaded = self._loader() if self._loader is not None else self._snapshot
+                gc.freeze()
             if isinstance(loaded, DecodedSnapshot):
                 loaded = self._outline_then_open(loaded)
         except XPathError as error:
@@ -136,13 +141,13 @@ class XPathApp(App[None]):
 
     def _outline_then_open(self, decoded: DecodedSnapshot) -> OpenedSnapshot:
         """Shows the outline (when the document has one), then checks the structure and models the snapshot."""
-        # The decoded document stays alive until the graph builder has checked it: keep the collector
-        # from walking its millions of objects during the first paint.
-        gc.freeze()
         if decoded.outline is not None:
             self.post_message(SnapshotLoaded(Catalog(decoded.outline), Verification.PENDING))
             self._first_screen_shown.wait(timeout=FIRST_SCREEN_WAIT)
-        return decoded.open()
+        with collector_paused():
+            opened = decoded.open()
+            gc.freeze()
+        return opened
 
     @on(SnapshotLoaded)
     def _snapshot_loaded(self, message: SnapshotLoaded) -> None:
