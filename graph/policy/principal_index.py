@@ -14,8 +14,10 @@ test per statement.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Protocol
 
+from graph.policy.document import Policy
 from graph.policy.principals import Caller, PrincipalSet
 
 Name = tuple[str, object]
@@ -83,3 +85,15 @@ class NamingIndex:
         for name in caller_names(caller, unique_ids):
             found.update(get(name, ()))
         return sorted(found)
+
+
+@lru_cache(maxsize=1024)
+def policy_index(policy: Policy) -> NamingIndex:
+    """The index of every statement of a policy (a position is the statement's index), built once per policy."""
+    return NamingIndex(policy.statements)
+
+
+def statements_listing_arn(policy: Policy, arn: str) -> frozenset[int]:
+    """Indices of the statements whose Principal (not NotPrincipal) lists exactly this ARN."""
+    statements = policy.statements
+    return frozenset(statements[position].index for position in policy_index(policy).by_name.get(("arn", arn), ()))
