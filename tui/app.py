@@ -2,9 +2,9 @@
 
 The snapshot comes in through an injected loader, so the command line passes a file or the demo
 and tests pass tiny snapshots. Reading it runs in a thread worker; checking it and building the
-graph run in a child process: the organization tree shows as soon as the snapshot is read (when the
-loader gives an `OpenedSnapshot`, before its last checks ran), and queries open only once the
-snapshot is known valid and the graph is built.
+graph run in a child process. The organization tree shows as soon as the file is decoded (when the
+loader gives a `DecodedSnapshot`: from its outline, before the model exists; the model then fills
+the tree in place), and queries open only once the snapshot is known valid and the graph is built.
 """
 
 from __future__ import annotations
