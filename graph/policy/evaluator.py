@@ -564,24 +564,30 @@ class _Groups:
     """The units of one policy type, found from the request's group object.
 
     `by_id` finds a unit by the identity of the group object itself (the graph reuses one tuple
-    per caller); `by_members` by the identities of its policies (a request built with a new tuple
-    of the same Policy objects). Either entry keeps alive what its key's ids belong to, so no id
-    is reused while the entry exists. Both avoid hashing Policy objects (a Python-level hash).
+    per caller); `last` by equality with the last group found otherwise (requests built one after
+    another with new tuples of the same policies: tuples compare identical members without calling
+    `Policy.__eq__`); `by_members` by the identities of its policies. Each entry keeps alive what
+    its key's ids belong to, so no id is reused while the entry exists. None hashes Policy objects
+    (a Python-level hash); units themselves are keyed by content, so an equal group may share one.
     """
 
-    __slots__ = ("policy_type", "levels_mode", "by_id", "by_members")
+    __slots__ = ("policy_type", "levels_mode", "by_id", "by_members", "last")
 
     def __init__(self, policy_type: PolicyType) -> None:
         self.policy_type = policy_type
         self.levels_mode = _MODES[policy_type] is _Mode.LEVELS
         self.by_id: dict[int, tuple[object, _Unit]] = {}
         self.by_members: dict[Any, tuple[object, _Unit]] = {}
+        self.last: tuple[tuple[Any, ...], _Unit] | None = None
 
     def find(self, group: Any) -> _Unit:
         """The unit of `group` (a Policy, a tuple of them, or levels of them)."""
         entry = self.by_id.get(id(group))
         if entry is not None and entry[0] is group:
             return entry[1]
+        last = self.last
+        if last is not None and type(group) is tuple and group == last[0]:
+            return last[1]
         single = isinstance(group, Policy)
         if single:
             members_key: Any = id(group)
@@ -609,6 +615,8 @@ class _Groups:
             if len(self.by_id) >= _UNIT_LIMIT:
                 self.by_id.clear()
             self.by_id[id(group)] = (group, unit)
+            if not single:
+                self.last = (group, unit)
         return unit
 
 

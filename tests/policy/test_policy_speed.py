@@ -177,3 +177,35 @@ def test_a_long_resource_policy_names_every_kind_of_caller_as_each_statement_alo
                               identity=(pol(allow()),), session_policies=(pol(allow()),)))
         assert sorted({ref.statement for ref in result.matched if ref.policy_type == "resource"}) == expected, caller
         assert expected, caller  # every caller here is named by at least "*"
+
+
+def test_scp_levels_are_told_apart_by_their_grouping_when_each_request_builds_new_tuples() -> None:
+    # EVAL (SCPs): every level, root to account, must have an Allow for the action; a level without
+    # one (an empty level included) is an implicit deny. The same two SCPs in one level
+    # allow s3:GetObject (the full-access one allows it there); split over two levels, the level
+    # holding only the iam:* one does not. Each request builds new tuples of the same policies, as a
+    # builder would, so the evaluator's lookups by policy identity and by equality with the last
+    # group must still see the grouping.
+    full, iam_only = pol(allow("*")), pol(allow("iam:*"))
+    identity = (pol(allow()),)
+    asked = [(lambda: ((full, iam_only),), Decision.ALLOWED),
+             (lambda: ((full,), (iam_only,)), Decision.IMPLICIT_DENY),
+             (lambda: ((full, iam_only),), Decision.ALLOWED),
+             (lambda: ((iam_only,), (full,)), Decision.IMPLICIT_DENY),
+             (lambda: ((),), Decision.IMPLICIT_DENY),
+             (lambda: ((full,), (full,)), Decision.ALLOWED),
+             (lambda: ((full,), ()), Decision.IMPLICIT_DENY)]
+    for _ in range(2):
+        for levels, expected in asked:
+            assert evaluate(req(ROLE, identity=identity, scps=levels())).decision is expected, levels()
+
+
+def test_identity_policy_tuples_rebuilt_per_request_keep_their_own_answers() -> None:
+    # EVAL: an identity-policy Allow is needed in the caller's account; an explicit Deny in any of
+    # them wins. Tuples are rebuilt for every request (new objects, same policies), alternating.
+    grant, block = pol(allow()), pol(deny())
+    asked = [((grant,), Decision.ALLOWED), ((grant, block), Decision.EXPLICIT_DENY), ((block, grant), Decision.EXPLICIT_DENY),
+             ((), Decision.IMPLICIT_DENY), ((grant,), Decision.ALLOWED)]
+    for _ in range(3):
+        for policies, expected in asked:
+            assert evaluate(req(ROLE, identity=tuple(list(policies)))).decision is expected, policies
