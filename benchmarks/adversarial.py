@@ -145,25 +145,70 @@ def case_policy_statements(scale: Scale) -> Figures:
     return clock.figures
 
 
-def many_principals_snapshot(statements: int) -> dict[str, Any]:
-    """A bucket policy of `statements` statements, each granting s3:GetObject to a different outside account."""
-    found = [{"Sid": f"S{index}", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{100000000000 + index}:root"},
-              "Action": "s3:GetObject", "Resource": "arn:aws:s3:::crowded/*"} for index in range(statements)]
-    bucket = {"arn": "arn:aws:s3:::crowded", "type": "AWS::S3::Bucket", "region": "us-east-1", "name": "crowded",
+CROWDED = "arn:aws:s3:::crowded"
+FIRST_NAMED = 100_000_000_000
+"""The account statement 0 of `many_principals_snapshot` names (statement i names FIRST_NAMED + i)."""
+
+
+def named_principal(index: int, first: int = FIRST_NAMED) -> str:
+    """What statement `index` names: an account root, a role of the account, or a role session, in turn."""
+    account = first + index
+    return (f"arn:aws:iam::{account}:root", f"arn:aws:iam::{account}:role/reader-{index}",
+            f"arn:aws:sts::{account}:assumed-role/reader-{index}/session")[index % 3]
+
+
+def many_principals_snapshot(statements: int, *, first: int = FIRST_NAMED, denied: int | None = None) -> dict[str, Any]:
+    """A bucket policy of `statements` statements, each granting s3:GetObject to another account's principal.
+
+    Statement i names account `first + i` (its root, a role or a role session: `named_principal`);
+    with `denied`, a last statement denies every principal of that account (by its root). The
+    bucket's own account holds a role `Reader` that the policy also names, and a role `Bystander`
+    that nothing grants the bucket. Other accounts are not collected: each stands for its principals.
+    """
+    found: list[dict[str, Any]] = [
+        {"Sid": f"S{index}", "Effect": "Allow", "Principal": {"AWS": named_principal(index, first)},
+         "Action": "s3:GetObject", "Resource": f"{CROWDED}/*"} for index in range(statements)]
+    found.append({"Sid": "OwnReader", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{DEV}:role/Reader"},
+                  "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": [CROWDED, f"{CROWDED}/*"]})
+    if denied is not None:
+        found.append({"Sid": "DenyOne", "Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{first + denied}:root"},
+                      "Action": "s3:*", "Resource": [CROWDED, f"{CROWDED}/*"]})
+    bucket = {"arn": CROWDED, "type": "AWS::S3::Bucket", "region": "us-east-1", "name": "crowded",
               "policy": {"Version": "2012-10-17", "Statement": found}}
-    return _base_snapshot([], [bucket])
+    unrelated = [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]
+    roles = [_role("Reader", [f"arn:aws:iam::{DEV}:root"], unrelated),
+             _role("Bystander", [f"arn:aws:iam::{DEV}:root"], unrelated)]
+    return _base_snapshot(roles, [bucket])
+
+
+def crowded_questions(statements: int, *, first: int = FIRST_NAMED, denied: int | None = None) -> Figures:
+    """What a user pays on `many_principals_snapshot`: CPU of the build, who-can on the bucket with and
+    without an action, and paths from one named account, and what each answered."""
+    snapshot = parse_snapshot(many_principals_snapshot(statements, first=first, denied=denied))
+    clock = _Clock()
+    graph = clock.phase("build", lambda: build_graph(snapshot))
+    reading = clock.phase("who_can_get_object", lambda: who_can(graph, CROWDED, action="s3:GetObject"))
+    everything = clock.phase("who_can", lambda: who_can(graph, CROWDED))
+    source = str(first + statements // 2)
+    paths = clock.phase("paths", lambda: find_paths(graph, source, CROWDED, action="s3:GetObject"))
+    clock.figures["cpu_s"] = round(sum(value for key, value in clock.figures.items() if key.endswith("_cpu_s")), 4)
+    clock.figures["who_can_get_object"] = sorted(entry.principal for entry in reading.principals)
+    clock.figures["who_can"] = sorted(entry.principal for entry in everything.principals)
+    clock.figures["paths"] = [[(hop.source, hop.target, [grant.sid for grant in hop.granted_by]) for hop in path.hops]
+                              for path in paths.paths]
+    return clock.figures
 
 
 def case_resource_policy_principals(scale: Scale) -> Figures:
-    """Graph build of a bucket policy whose statements each name another account (cost per size)."""
-    sizes = (250, 500, 1_000, 2_000) if scale is Scale.FULL else (50, 100)
-    clock = _Clock()
+    """A bucket policy whose statements each name another account: build + who-can + paths per size."""
+    sizes = (800, 1_600, 10_000) if scale is Scale.FULL else (100, 200)
+    figures: Figures = {}
     for size in sizes:
-        snapshot = parse_snapshot(many_principals_snapshot(size))
-        graph = clock.phase(f"build_{size}", lambda s=snapshot: build_graph(s))
-        answer = clock.phase(f"who_can_{size}", lambda g=graph: who_can(g, "arn:aws:s3:::crowded", action="s3:GetObject"))
-        clock.figures[f"who_can_{size}_principals"] = len(answer.principals)
-    return clock.figures
+        found = crowded_questions(size)
+        for key in ("build_cpu_s", "who_can_get_object_cpu_s", "who_can_cpu_s", "paths_cpu_s", "cpu_s"):
+            figures[f"{size}_{key}"] = found[key]
+        figures[f"{size}_who_can_principals"] = len(found["who_can"])
+    return figures
 
 
 # --- a 50 MB snapshot ----------------------------------------------------------------------------
@@ -356,8 +401,9 @@ def case_wildcards(scale: Scale) -> Figures:
 CASES: tuple[Case, ...] = (
     Case("policy_10k_statements", "a policy of 10,000 statements: parse, evaluate, in a snapshot, graph build",
          case_policy_statements),
-    Case("resource_policy_principals", "a bucket policy of 250 to 2,000 statements, each naming another account: "
-         "graph build per size", case_resource_policy_principals),
+    Case("resource_policy_principals", "a bucket policy of 800, 1,600 and 10,000 statements, each naming another "
+         "account: build, who-can with and without an action, paths from one account, per size",
+         case_resource_policy_principals),
     Case("snapshot_50mb", "a ~50 MB snapshot (540 synthetic accounts): load and validate", case_large_snapshot),
     Case("trust_cycle_1000", "a trust cycle of 1,000 roles (and a mesh of 4 trusts per role): who-can, paths, reach",
          case_trust_cycle),

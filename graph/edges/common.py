@@ -18,6 +18,7 @@ from typing import Any
 from graph.context import RequestContext
 from graph.edges.catalog import summarize
 from graph.edges.statements import (
+    StatementShape,
     account_of_principal,
     is_account_principal,
     statement_covers_action,
@@ -25,7 +26,8 @@ from graph.edges.statements import (
     statement_shapes,
 )
 from graph.model import PolicyDocument
-from graph.policy import Condition, Decision, Policy, Request, Result, evaluate, policy_from_text
+from graph.policy import Condition, Decision, Policy, Request, Result, evaluate, parse_caller, policy_from_text
+from graph.policy.principal_index import policy_index
 
 
 class NodeKind(StrEnum):
@@ -242,18 +244,75 @@ _AWS_CALLERS = frozenset({NodeKind.USER, NodeKind.ROLE})
 _PASS_THROUGH = frozenset({"aws", "service", "federated"})
 
 
+@lru_cache(maxsize=65536)
+def _naming_statements(policy: Policy, principal: str, unique_ids: tuple[str, ...]) -> tuple[int, ...]:
+    try:
+        caller = parse_caller(principal)
+    except ValueError:
+        # the evaluator refuses such a principal with a RequestError; no statement is left out here
+        return tuple(statement.index for statement in policy.statements)
+    statements = policy.statements
+    return tuple(statements[position].index for position in policy_index(policy).candidates(caller, unique_ids))
+
+
+def _unique_ids(caller: Caller, target: Target) -> tuple[str, ...]:
+    """Every unique id `aws:userid` may give the caller (the evaluator reads the first; all are kept)."""
+    found: list[str] = []
+    for context in (caller.request_context, target.request_context):
+        for key, value in context.items():
+            if key.lower() == "aws:userid":
+                values = value if isinstance(value, (list, tuple)) else [value]
+                found += [str(item).split(":", 1)[0] for item in values]
+    return tuple(sorted(set(found)))
+
+
+_INDEX_FROM = 8
+"""Statements from which a resource policy's statements are looked up by the names they list."""
+
+
+def naming_statements(caller: Caller, target: Target) -> tuple[int, ...] | None:
+    """Indices (ascending) of the resource-side statements whose Principal or NotPrincipal may name `caller`.
+
+    The evaluator leaves every other statement out of the caller's evaluation (`graph.policy.principal_index`),
+    so they can neither split its actions into classes nor grant it: a policy whose statements each
+    name another account then costs each caller its own statements, not all of them. None: every
+    statement (no resource policy, or one of fewer than 8 statements, where a look-up costs more
+    than it saves).
+    """
+    if target.policy is None or len(target.policy.policy.statements) < _INDEX_FROM:
+        return None
+    return _naming_statements(target.policy.policy, caller.principal, _unique_ids(caller, target))
+
+
+@lru_cache(maxsize=65536)
+def _shapes_by_index(text: str) -> dict[int, StatementShape]:
+    return {shape.index: shape for shape in statement_shapes(text)}
+
+
+@lru_cache(maxsize=65536)
+def _masks_by_index(text: str, names: tuple[str, ...]) -> dict[int, tuple[bool, int]]:
+    return {index: (is_allow, mask) for index, is_allow, mask in statement_masks(text, names)}
+
+
 @lru_cache(maxsize=262144)
-def _naming(text: str, kind: NodeKind, account: str | None) -> tuple[frozenset[int], frozenset[int]]:
+def _naming(text: str, kind: NodeKind, account: str | None,
+            candidates: tuple[int, ...] | None) -> tuple[frozenset[int], frozenset[int]]:
     """Allow statements of a resource policy that could name a caller, and those that could grant it alone.
 
-    For a collected user or role: an entry names it only if it is `"*"`, NotPrincipal, or an AWS
-    entry of its own account (an id, root, user, role or session ARN); an entry tied to no account
-    (a unique id, a canonical user) is kept. Of those, naming the account only delegates to the
-    caller's identity policies (SEMANTICS 2.2, 5), so it never grants alone. For other callers
-    every Allow statement is kept in both sets.
+    Only `candidates` (`naming_statements`; None: all) can name the caller at all. For a collected user or
+    role: an entry names it only if it is `"*"`, NotPrincipal, or an AWS entry of its own account
+    (an id, root, user, role or session ARN); an entry tied to no account (a unique id, a
+    canonical user) is kept. Of those, naming the account only delegates to the caller's identity
+    policies (SEMANTICS 2.2, 5), so it never grants alone. For other callers every candidate Allow
+    statement is kept in both sets.
     """
     named, alone = set(), set()
-    for shape in statement_shapes(text):
+    if candidates is None:
+        shapes: Iterable[StatementShape] = statement_shapes(text)
+    else:
+        by_index = _shapes_by_index(text)
+        shapes = [by_index[index] for index in candidates if index in by_index]
+    for shape in shapes:
         if not shape.allows:
             continue
         if kind not in _AWS_CALLERS or shape.not_principal:
@@ -337,13 +396,15 @@ def _fixed_classes(names: tuple[str, ...], resource: str, mask: int, texts: tupl
 
 
 def _classes(group: ActionGroup, grantors: list[LoadedPolicy], identities: int, fixed: tuple[str, ...],
-             rule: Grantable, naming: tuple[frozenset[int], frozenset[int]]) -> list[int]:
+             rule: Grantable, naming: tuple[frozenset[int], frozenset[int]],
+             resource_side: tuple[int, ...] | None) -> list[int]:
     """Split the group's actions into classes covered by the same statements; keep the grantable ones.
 
     `grantors[:identities]` are the identity policies, followed by the resource policy if any;
     `fixed` the texts of the policies that can only limit (boundary, SCPs, RCPs); `naming` is
-    what `_naming` says of the resource policy. A class that `rule` says no Allow statement of the
-    grantors could grant can only be an implicit deny.
+    what `_naming` says of the resource policy, and `resource_side` its statements that may name the
+    caller (`naming_statements`; the others do not apply to it). A class that `rule` says no Allow
+    statement of the grantors could grant can only be an implicit deny.
     """
     classes = list(_fixed_classes(group.names, group.resource, group.mask, fixed))
     identity = resource_named = resource_alone = 0
@@ -351,7 +412,7 @@ def _classes(group: ActionGroup, grantors: list[LoadedPolicy], identities: int, 
     for position, loaded in enumerate(grantors):
         relevant = _relevant(loaded.text, group.resource)
         is_identity = position < identities
-        for index, is_allow, mask in statement_masks(loaded.text, group.names):
+        for index, is_allow, mask in _statements_of(loaded.text, group.names, None if is_identity else resource_side):
             covered = mask & group.mask
             if not covered or index not in relevant:
                 continue
@@ -370,6 +431,15 @@ def _classes(group: ActionGroup, grantors: list[LoadedPolicy], identities: int, 
     else:
         grantable = identity | resource_alone
     return [cls for cls in classes if cls & grantable]
+
+
+def _statements_of(text: str, names: tuple[str, ...],
+                   indices: tuple[int, ...] | None) -> Iterable[tuple[int, bool, int]]:
+    """`statement_masks` of a policy, limited to `indices` (ascending) when given."""
+    if indices is None:
+        return statement_masks(text, names)
+    masks = _masks_by_index(text, names)
+    return [(index, *masks[index]) for index in indices if index in masks]
 
 
 class Grantable(StrEnum):
@@ -410,7 +480,9 @@ def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup])
         edges only carry actions not already allowed on the whole bucket.
     """
     grantors: list[LoadedPolicy] = list(caller.identity) + ([target.policy] if target.policy else [])
-    naming = _naming(target.policy.text, caller.kind, caller.account) if target.policy else (frozenset(), frozenset())
+    resource_side = naming_statements(caller, target)
+    naming = (_naming(target.policy.text, caller.kind, caller.account, resource_side)
+              if target.policy else (frozenset(), frozenset()))
     rule = _rule(caller, target)
     fixed = tuple(p.text for p in ([caller.boundary] if caller.boundary else []) + list(_flat(caller.scps))
                   + list(_flat(target.rcps)))
@@ -418,7 +490,7 @@ def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup])
     outcomes: dict[tuple[object, ...], list[str]] = {}
     base: Request | None = None
     for group in groups:
-        for cls in _classes(group, grantors, len(caller.identity), fixed, rule, naming):
+        for cls in _classes(group, grantors, len(caller.identity), fixed, rule, naming, resource_side):
             representative = group.names[(cls & -cls).bit_length() - 1]
             if base is None:
                 base = _request(caller, target, representative, group.resource)

@@ -40,6 +40,7 @@ from graph.edges.common import (
     NodeKind,
     Target,
     evaluate_pair,
+    naming_statements,
     statement_masks,
 )
 from graph.edges.statements import (
@@ -71,14 +72,32 @@ def catalogue_masks(resource_type: str) -> tuple[tuple[str, ...], int, int]:
     return tuple(action.name for action in catalogue), own, objects
 
 
+@lru_cache(maxsize=65536)
+def _prefixes(text: str, bucket_arn: str) -> dict[int, tuple[str, ...]]:
+    """The object key prefixes each statement of a policy limits a bucket to (statements with none left out)."""
+    found = {shape.index: object_prefixes(shape, bucket_arn) for shape in statement_shapes(text)}
+    return {index: prefixes for index, prefixes in found.items() if prefixes}
+
+
 def action_groups(resource: Resource, caller: Caller, target: Target) -> list[ActionGroup]:
-    """The candidate actions on `resource` (objects of a bucket at each scope a policy names)."""
+    """The candidate actions on `resource` (objects of a bucket at each scope a policy names).
+
+    The scopes come from the caller's identity statements and from the resource-side statements
+    that may name it (`naming_statements`): a statement that does not apply to the caller cannot
+    grant it anything at its prefix.
+    """
     names, own, objects = catalogue_masks(resource.type)
     groups = [ActionGroup(names, resource.arn, own)] if own else []
     if objects:
-        texts = [p.text for p in caller.identity] + ([target.policy.text] if target.policy else [])
-        prefixes = sorted({prefix for text in texts for shape in statement_shapes(text)
-                           for prefix in object_prefixes(shape, resource.arn)})
+        found = {prefix for loaded in caller.identity for scoped in _prefixes(loaded.text, resource.arn).values()
+                 for prefix in scoped}
+        if target.policy is not None:
+            scoped_by = _prefixes(target.policy.text, resource.arn)
+            if scoped_by:
+                indices = naming_statements(caller, target)
+                found.update(prefix for index in (scoped_by if indices is None else indices)
+                             for prefix in scoped_by.get(index, ()))
+        prefixes = sorted(found)
         groups.append(ActionGroup(names, f"{resource.arn}/*", objects))
         groups.extend(ActionGroup(names, f"{resource.arn}/{prefix}*", objects, prefix) for prefix in prefixes)
     return groups
