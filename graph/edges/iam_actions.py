@@ -19,6 +19,7 @@ from typing import Any
 
 from graph.edges.common import Caller, EdgeKind, EdgeSpec, Grant, Levels, LoadedPolicy, PolicyKind, Status, grants_of
 from graph.edges.principals import PrincipalIndex
+from graph.edges.reads import LevelNumbers, Reads, flat, reads_of
 from graph.edges.statements import (
     StatementShape,
     account_of_principal,
@@ -95,18 +96,37 @@ class Holders:
 
     principals: PrincipalIndex
     found: dict[tuple[str, str], list[Caller]] = field(default_factory=dict)
+    _shapes: dict[tuple[str, str], list[tuple[Caller, tuple[StatementShape, ...] | None]]] = field(
+        default_factory=dict)
 
     def of(self, account: str, action: str) -> list[Caller]:
         """Principals of `account` whose identity policies could allow `action` somewhere."""
         key = (account, action)
         if key not in self.found:
+            # a statement covering the action names its service, or a wildcard one (the index's "*")
+            named = self.principals.service_nodes(account, action.split(":", 1)[0].lower())
             self.found[key] = [caller for caller in self.principals.by_account.get(account, ())
-                               if any(_covering(loaded.text, action) for loaded in caller.identity)]
+                               if caller.node in named and any(_covering(loaded.text, action)
+                                                               for loaded in caller.identity)]
         return self.found[key]
 
     def on(self, account: str, action: str, arn: str) -> list[Caller]:
         """Principals of `account` whose identity policies could allow `action` on `arn`."""
-        return [caller for caller in self.of(account, action) if identity_may_allow(caller, action, arn)]
+        key = (account, action)
+        entries = self._shapes.get(key)
+        if entries is None:
+            entries = self._shapes[key] = [(caller, _shapes_on_some(caller, action))
+                                           for caller in self.of(account, action)]
+        return [caller for caller, shapes in entries
+                if shapes is None or any(statement_may_match_resource(shape, arn) for shape in shapes)]
+
+
+def _shapes_on_some(caller: Caller, action: str) -> tuple[StatementShape, ...] | None:
+    """The caller's Allow statements covering `action` (None: one of them may apply to every ARN)."""
+    shapes = tuple(shape for loaded in caller.identity for shape in _covering(loaded.text, action))
+    if any(shape.not_resource or not shape.resources or "*" in shape.resources for shape in shapes):
+        return None
+    return shapes
 
 
 def decide(caller: Caller, check: Check) -> Outcome | None:
@@ -126,6 +146,86 @@ def decide(caller: Caller, check: Check) -> Outcome | None:
     status = Status.ALLOWED if result.decision == Decision.ALLOWED else Status.CONDITIONAL
     return Outcome(status, (check.action,), tuple(result.conditions), tuple(result.deny_conditions),
                    grants_of(check.policy_kind, check.resource, result))
+
+
+_MEMO_LIMIT = 200_000
+"""Decisions kept before the memo starts afresh (bounds memory on very large organizations)."""
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _moved(outcome: Outcome, old: str, new: str) -> Outcome:
+    """An outcome decided on resource `old`, for `new`: the resource policy's grants name `new`."""
+    grants = tuple(Grant(g.policy, g.statement, g.sid, new) if g.resource == old else g for g in outcome.granted_by)
+    return Outcome(outcome.status, outcome.actions, outcome.conditions, outcome.deny_conditions, grants)
+
+
+@dataclass(slots=True)
+class Decisions:
+    """`decide`, memoized on everything the evaluation reads (graph/edges/reads.py).
+
+    For one caller object and one action, two checks get the same decision, conditions and proving
+    statements when they agree on: the resource side (policy text and kind, RCP levels), the
+    resource's account, the check's own entries for every context key a statement covering the
+    action reads (and which of those keys it knows absent), and, for every statement covering the
+    action in any policy of the request, whether its Resource element matches the ARN. Only the
+    resource policy's grants name the resource; they are renamed. A statement with a policy
+    variable in its Resource element makes the check unshared. Callers are told apart by object
+    (an escalation's raised caller shares its node with the plain one), and the memo holds them.
+    """
+
+    _memo: dict[tuple[object, ...], tuple[Outcome | None, str]] = field(default_factory=dict)
+    _callers: dict[tuple[int, str], tuple[Caller, Reads]] = field(default_factory=dict)
+    _sides: dict[tuple[str | None, int, str], Reads] = field(default_factory=dict)
+    _levels: LevelNumbers = field(default_factory=LevelNumbers)
+    hits: int = 0
+    misses: int = 0
+
+    def decide(self, caller: Caller, check: Check) -> Outcome | None:
+        """Whether `caller` may make the request of `check` (as `decide`)."""
+        if check.policy is None and not identity_may_allow(caller, check.action, check.resource):
+            return None
+        key = self._key(caller, check)
+        if key is None:
+            return decide(caller, check)
+        found = self._memo.get(key)
+        if found is not None:
+            self.hits += 1
+            outcome, resource = found
+            return outcome if outcome is None or resource == check.resource else _moved(outcome, resource,
+                                                                                        check.resource)
+        self.misses += 1
+        outcome = decide(caller, check)
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[key] = (outcome, check.resource)
+        return outcome
+
+    def _key(self, caller: Caller, check: Check) -> tuple[object, ...] | None:
+        action = check.action
+        held = self._callers.get((id(caller), action))
+        if held is None or held[0] is not caller:
+            policies = list(caller.request_identity) + ([caller.request_boundary] if caller.request_boundary else [])
+            held = self._callers[(id(caller), action)] = (caller, reads_of(policies + flat(caller.scps), action))
+        mine = held[1]
+        levels = self._levels.of(check.rcps)
+        text = check.policy.text if check.policy is not None else None
+        side_key = (text, levels, action)
+        theirs = self._sides.get(side_key)
+        if theirs is None:
+            side = [check.policy.policy] if check.policy is not None else []
+            theirs = self._sides[side_key] = reads_of(side + flat(check.rcps), action)
+        if mine.templated or theirs.templated:
+            return None
+        keys = mine.keys | theirs.keys
+        read: tuple[object, ...] = ()
+        if keys:
+            read = (tuple(sorted((k, _hashable(v)) for k, v in check.context.items() if k.lower() in keys)),
+                    keys & check.known_absent)
+        return (id(caller), side_key, str(check.policy_kind), check.account, read,
+                mine.covered(check.resource), theirs.covered(check.resource))
 
 
 def combine(outcomes: Iterable[Outcome | None]) -> Outcome | None:
@@ -218,7 +318,21 @@ def named_principals(snapshot: Snapshot) -> frozenset[str]:
     (`aws:PrincipalArn` patterns, `aws:PrincipalTag/K`, and, conservatively, every principal when a
     statement reads another caller-identity key such as `aws:userid`). Such a principal may reach
     what its account's administrators cannot, so taking it over is an edge worth building.
+    Computed once per snapshot (pass-role and escalation edges both ask).
     """
+    cached = _NAMED.get(id(snapshot))
+    if cached is not None and cached[0] is snapshot:
+        return cached[1]
+    found = _named_principals(snapshot)
+    _NAMED.clear()  # one snapshot at a time: the entry holds it, so its id is not reused meanwhile
+    _NAMED[id(snapshot)] = (snapshot, found)
+    return found
+
+
+_NAMED: dict[int, tuple[Snapshot, frozenset[str]]] = {}
+
+
+def _named_principals(snapshot: Snapshot) -> frozenset[str]:
     found: set[str] = set()
     texts: list[str] = []
     for account in snapshot.accounts:
@@ -226,7 +340,8 @@ def named_principals(snapshot: Snapshot) -> frozenset[str]:
         texts += [resource.policy.text for resource in account.resources if resource.policy is not None]
     identities = [(p.arn, p.tags) for account in snapshot.accounts for p in (*account.roles, *account.users)]
     for text in dict.fromkeys(texts):
-        for shape in statement_shapes(text):
+        # a user or role ARN (or a session of a role) holds ":iam::" or ":sts::"; other entries name no one here
+        for shape in statement_shapes(text) if ":iam::" in text or ":sts::" in text else ():
             for ref in shape.principals:
                 if ref.kind == "aws" and not is_account_principal(ref.value) and account_of_principal(ref.value):
                     found.add(short_arn(session_role_arn(ref.value) or ref.value))
@@ -247,6 +362,9 @@ _IDENTITY_KEYS = ("aws:principalarn", "aws:userid", "aws:username", "aws:princip
 
 def _identity_conditions(text: str) -> list[tuple[str, list[Any]]]:
     """(lower-case key, values) of every condition of a policy that reads who the caller is."""
+    lowered = text.lower()
+    if not any(key in lowered for key in _IDENTITY_KEYS) and "aws:principaltag/" not in lowered:
+        return []  # a key read by a condition is written out in the text
     try:
         document = json.loads(text)
     except ValueError:

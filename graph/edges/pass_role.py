@@ -32,6 +32,7 @@ from graph.edges.assume_role import role_target
 from graph.edges.common import Caller, EdgeKind, EdgeSpec, PolicyKind
 from graph.edges.iam_actions import (
     Check,
+    Decisions,
     Holders,
     Outcome,
     any_chosen,
@@ -115,6 +116,7 @@ LAUNCHES: tuple[Launch, ...] = (
     )),
 )
 _BY_PRINCIPAL = {launch.principal: launch for launch in LAUNCHES}
+_SERVICE_CALLERS = {launch.principal: service_caller(launch.principal) for launch in LAUNCHES}
 
 
 def _trusted_services(role: Role) -> list[Launch]:
@@ -124,13 +126,12 @@ def _trusted_services(role: Role) -> list[Launch]:
     return [_BY_PRINCIPAL[name] for name in sorted(named) if name in _BY_PRINCIPAL]
 
 
-def _trust(role: Role, launch: Launch, principals: PrincipalIndex) -> Outcome | None:
+def _trust(role: Role, launch: Launch, principals: PrincipalIndex, decisions: Decisions) -> Outcome | None:
     """Whether the role's trust policy lets the service assume it for a resource of the role's account."""
     target = role_target(role, principals)
-    service = service_caller(launch.principal)
     check = Check("sts:AssumeRole", role.arn, role.account_id, target.policy, PolicyKind.TRUST, target.rcps,
                   {**target.request_context, "aws:SourceAccount": role.account_id}, target.context.known_absent)
-    return decide(service, check)
+    return decisions.decide(_SERVICE_CALLERS[launch.principal], check)
 
 
 @dataclass(slots=True)
@@ -162,6 +163,7 @@ def _created(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeSpe
     services = _Services({})
     named = named_principals(snapshot)
     holders = Holders(principals)
+    decisions = Decisions()
     for account in snapshot.accounts:
         for role in account.roles:
             if role.service_linked:
@@ -177,10 +179,10 @@ def _created(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeSpe
             if not callers:
                 continue
             trusted = [(launch, trust, _pass_check(role, launch, principals)) for launch in launches
-                       if (trust := _trust(role, launch, principals)) is not None]
+                       if (trust := _trust(role, launch, principals, decisions)) is not None]
             for caller in callers:
                 for launch, trust, check in trusted:
-                    passing = decide(caller, check)
+                    passing = decisions.decide(caller, check)
                     if passing is None:
                         continue
                     outcome = combine((passing, services.outcome(caller, launch, principals), trust))

@@ -81,6 +81,7 @@ class PrincipalIndex:
     _by_name: dict[tuple[str, str, str], Caller] = field(default_factory=dict)
     _nodes_cache: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _covering_cache: dict[tuple[str, str], tuple[StatementShape, ...]] = field(default_factory=dict)
+    _node_sets: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     role_targets: dict[str, Target] = field(default_factory=dict)
     """The resource side of assuming each role (`assume_role.role_target`), built once per role."""
     external_accounts: tuple[str, ...] = ()
@@ -148,11 +149,13 @@ class PrincipalIndex:
         kind, _, name = caller.node.split(":", 5)[5].partition("/")
         self._by_name[(caller.account, kind, name.rsplit("/", 1)[-1])] = caller
         self.by_account.setdefault(caller.account, []).append(caller)
-        self._allows[caller.node] = tuple(shape for policy in caller.identity for shape in loader.allows_of(policy.text))
+        self._allows[caller.node] = tuple(shape for loaded in caller.identity
+                                          for shape in loader.allows_of(loaded.text))
         services = frozenset().union(*(loader.services_of(policy.text) for policy in caller.identity))
         for service in services:
             self._by_service.setdefault((caller.account, service), []).append(caller.node)
         self._nodes_cache.clear()
+        self._node_sets.clear()
 
     def scps(self, account_id: str) -> Levels | None:
         """SCP levels (loaded) for principals of an account."""
@@ -194,6 +197,14 @@ class PrincipalIndex:
             if any(statement_may_match_resource(shape, arn, with_children=with_children)
                    for shape in self._covering(node, service)):
                 found.append(self.callers[node])
+        return found
+
+    def service_nodes(self, account_id: str, service: str) -> frozenset[str]:
+        """Principals of an account with an identity Allow whose Action could name `service` (or any service)."""
+        key = (account_id, service)
+        found = self._node_sets.get(key)
+        if found is None:
+            found = self._node_sets[key] = frozenset(self._service_nodes(account_id, service))
         return found
 
     def _service_nodes(self, account_id: str, service: str) -> list[str]:

@@ -27,46 +27,13 @@ from dataclasses import dataclass, field
 from graph import context
 from graph.edges.common import Caller, EdgeSpec, Grant, Levels, LoadedPolicy
 from graph.edges.principals import PrincipalIndex
+from graph.edges.reads import LevelNumbers, Reads, flat, reads_of
 from graph.model import Role
-from graph.policy import Policy
-from graph.policy.wildcard import ResourceSet
 
-_ABSENT = "<absent>"
 _MEMO_LIMIT = 200_000
 """Outcomes kept before the memo starts afresh (bounds memory on very large organizations)."""
 
 CallerKey = tuple[str, str, str, bool]
-
-
-@dataclass(frozen=True, slots=True)
-class _Side:
-    """What one side's policies read of a role for one action: resource sets and context keys."""
-
-    sets: tuple[ResourceSet, ...]
-    keys: frozenset[str]
-    templated: bool
-    """A statement covering the action has a policy variable in its Resource element."""
-
-
-def _side(policies: list[Policy], action: str) -> _Side:
-    sets: dict[int, ResourceSet] = {}
-    keys: set[str] = set()
-    templated = False
-    for policy in policies:
-        for statement in policy.statements_for_action(action):
-            if statement.resource_templates is not None:
-                templated = True
-            elif statement.resource_set is not None and not statement.resource_set.everything:
-                sets.setdefault(id(statement.resource_set), statement.resource_set)
-            for clause in statement.conditions:
-                keys.add(clause.key_lower)
-                for template in clause.templates or ():
-                    keys.update(variable.key.lower() for variable in template.variables)
-    return _Side(tuple(sets.values()), frozenset(keys), templated)
-
-
-def _flat(levels: Levels | None) -> list[Policy]:
-    return [loaded.policy for level in levels or () for loaded in level]
 
 
 @dataclass(slots=True)
@@ -90,12 +57,11 @@ class TrustOutcomes:
 
     principals: PrincipalIndex
     _memo: dict[tuple[object, ...], _Stored] = field(default_factory=dict)
-    _callers: dict[tuple[CallerKey, str], _Side] = field(default_factory=dict)
-    _targets: dict[tuple[str, int, str], _Side] = field(default_factory=dict)
-    _rcps: dict[int, tuple[Levels | None, int]] = field(default_factory=dict)
-    _numbers: dict[object, int] = field(default_factory=dict)
-    _sorted_keys: dict[tuple[frozenset[str], frozenset[str]], tuple[str, ...]] = field(default_factory=dict)
-    _role_context: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
+    _callers: dict[tuple[CallerKey, str], Reads] = field(default_factory=dict)
+    _targets: dict[tuple[str, int, str], Reads] = field(default_factory=dict)
+    _levels: LevelNumbers = field(default_factory=LevelNumbers)
+    _union: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = field(default_factory=dict)
+    _role_context: dict[str, tuple[tuple[tuple[str, str, object], ...], frozenset[str]]] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
 
@@ -131,47 +97,35 @@ class TrustOutcomes:
         mine = self._callers.get((caller_key, action))
         if mine is None:
             policies = list(caller.request_identity) + ([caller.boundary.policy] if caller.boundary else [])
-            mine = self._callers[(caller_key, action)] = _side(policies + _flat(caller.scps), action)
-        rcps_number = self._rcps_number(rcps)
+            mine = self._callers[(caller_key, action)] = reads_of(policies + flat(caller.scps), action)
+        rcps_number = self._levels.of(rcps)
         target_key = (trust.text, rcps_number, action)
         theirs = self._targets.get(target_key)
         if theirs is None:
-            theirs = self._targets[target_key] = _side([trust.policy] + _flat(rcps), action)
+            theirs = self._targets[target_key] = reads_of([trust.policy] + flat(rcps), action)
         if mine.templated or theirs.templated:
             return None
         keys = self._keys(mine.keys, theirs.keys)
+        read: tuple[object, ...] = ()
         if keys:
-            values, absent = self._context_of(role)
-            read: tuple[object, ...] = tuple(values.get(k, _ABSENT if k in absent else None) for k in keys)
-        else:
-            read = ()
-        arn = role.arn
-        covered = tuple([resource_set.matches(arn) for resource_set in mine.sets]
-                        + [resource_set.matches(arn) for resource_set in theirs.sets])
-        return (caller_key, target_key, caller.account == role.account_id, read, covered)
+            # the role side's own entries for the keys read (as given: two spellings of a key stay apart)
+            items, absent = self._context_of(role)
+            read = (tuple(item for item in items if item[0] in keys), keys & absent)
+        return (caller_key, target_key, caller.account == role.account_id, read,
+                mine.covered(role.arn), theirs.covered(role.arn))
 
-    def _keys(self, mine: frozenset[str], theirs: frozenset[str]) -> tuple[str, ...]:
-        found = self._sorted_keys.get((mine, theirs))
+    def _keys(self, mine: frozenset[str], theirs: frozenset[str]) -> frozenset[str]:
+        found = self._union.get((mine, theirs))
         if found is None:
-            found = self._sorted_keys[(mine, theirs)] = tuple(sorted(mine | theirs))
+            found = self._union[(mine, theirs)] = mine | theirs
         return found
 
-    def _rcps_number(self, rcps: Levels | None) -> int:
-        """A number for RCP levels: equal documents under equal ids get equal numbers."""
-        if rcps is None:
-            return 0
-        found = self._rcps.get(id(rcps))
-        if found is None or found[0] is not rcps:
-            content = tuple(tuple((p.policy_id, p.text) for p in level) for level in rcps)
-            number = self._numbers.setdefault(content, len(self._numbers) + 1)
-            found = self._rcps[id(rcps)] = (rcps, number)  # holds the levels: their id is not reused
-        return found[1]
-
-    def _context_of(self, role: Role) -> tuple[dict[str, object], frozenset[str]]:
-        """The role side's context keys (lower-cased) and known-absent keys."""
+    def _context_of(self, role: Role) -> tuple[tuple[tuple[str, str, object], ...], frozenset[str]]:
+        """The role side's context entries (lower-cased key, key, value) and known-absent keys."""
         found = self._role_context.get(role.arn)
         if found is None:
             side = context.for_role_as_resource(role, self.principals.org)
-            found = self._role_context[role.arn] = ({k.lower(): v for k, v in side.values.items()}, side.known_absent)
+            found = self._role_context[role.arn] = (
+                tuple((key.lower(), key, value) for key, value in side.values.items()), side.known_absent)
         return found
 
