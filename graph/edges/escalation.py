@@ -40,6 +40,7 @@ from graph.edges.common import (
 from graph.edges.catalog import modelled
 from graph.edges.iam_actions import (
     Check,
+    Decisions,
     Holders,
     Outcome,
     best,
@@ -82,6 +83,8 @@ def _take_over(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeS
     """
     named = named_principals(snapshot)
     holders = Holders(principals)
+    decisions = Decisions()
+    written: dict[str, LoadedPolicy] = {}
     plain: dict[str, bool] = {}
 
     def worth(caller: Caller, target: str, target_named: bool) -> bool:
@@ -99,7 +102,7 @@ def _take_over(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeS
                 for caller in holders.on(account.id, action, user.arn):
                     if worth(caller, user.arn, user_named):
                         found.setdefault(caller.node, []).append(
-                            decide(caller, _iam_check(action, user.arn, account.id)))
+                            decisions.decide(caller, _iam_check(action, user.arn, account.id)))
             for node, outcomes in found.items():
                 outcome = best(outcomes)
                 if outcome is not None:
@@ -112,13 +115,14 @@ def _take_over(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeS
             for caller in holders.on(account.id, "iam:UpdateAssumeRolePolicy", role.arn):
                 if not worth(caller, role.arn, role_named):
                     continue
-                rewrite = decide(caller, _iam_check("iam:UpdateAssumeRolePolicy", role.arn, account.id))
+                rewrite = decisions.decide(caller, _iam_check("iam:UpdateAssumeRolePolicy", role.arn, account.id))
                 if rewrite is None:
                     continue
                 target = target or role_target(role, principals)
-                assume = decide(caller, Check("sts:AssumeRole", role.arn, account.id, _trust_naming(caller),
-                                              PolicyKind.TRUST, target.rcps, target.request_context,
-                                              target.context.known_absent))
+                trust = written.get(caller.principal) or written.setdefault(caller.principal, _trust_naming(caller))
+                assume = decisions.decide(caller, Check(
+                    "sts:AssumeRole", role.arn, account.id, trust, PolicyKind.TRUST, target.rcps,
+                    target.request_context, target.context.known_absent))
                 if assume is None:
                     continue
                 # the written trust is not a statement of the snapshot: only the identity statements are cited
