@@ -311,4 +311,4 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -
     """Every privilege-escalation edge: principals taken over, and what self-raised principals reach."""
     yield from _take_over(snapshot, principals)
     yield from _self_raise(snapshot, principals)
-    yield from policy_versions.edges(snapshot, principals)  # iam:SetDefaultPolicyVersion to an older version
+    yield from policy_versions.edges(snapshot, principals, lambda: _Reachable.build(snapshot))  # older versions

@@ -14,12 +14,13 @@ as `<policy ARN> version <id> (made default with iam:SetDefaultPolicyVersion)`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 from graph.edges.assume_role import role_target
-from graph.edges.catalog import modelled
+from graph.edges.catalog import service_of
 from graph.edges.common import (
     ActionGroup,
     Caller,
@@ -35,7 +36,12 @@ from graph.edges.iam_actions import Check, Outcome, combine, decide, unbounded
 from graph.edges.principals import PrincipalIndex
 from graph.edges.resources import resource_target
 from graph.edges.shared import action_groups
-from graph.edges.statements import StatementShape, statement_may_match_resource, statement_shapes
+from graph.edges.statements import (
+    StatementShape,
+    statement_may_cover_service,
+    statement_may_match_resource,
+    statement_shapes,
+)
 from graph.model import Account, ManagedPolicy, PolicyVersion, Resource, Role, Snapshot, User
 
 SET_DEFAULT = "iam:SetDefaultPolicyVersion"
@@ -119,19 +125,21 @@ def _switches(caller: Caller, principal: User | Role, account: Account,
                 yield found
 
 
+class Reachable(Protocol):
+    """Roles and resources a principal of an account could reach with more identity permissions."""
+
+    def for_account(self, account: str) -> tuple[list[Role], list[Resource]]:
+        """Its account's roles and resources, and the others' whose policy names that account or everyone."""
+        ...
+
+
 @dataclass(slots=True)
 class _Targets:
-    """Every role and modelled resource of the snapshot, with its request side built once."""
+    """The request side of roles and resources, built once, and the reachable ones, found once."""
 
     principals: PrincipalIndex
-    roles: list[Role]
-    resources: list[Resource]
-    built: dict[str, Target]
-
-    @classmethod
-    def of(cls, snapshot: Snapshot, principals: PrincipalIndex) -> _Targets:
-        return cls(principals, [role for account in snapshot.accounts for role in account.roles],
-                   [r for account in snapshot.accounts for r in account.resources if modelled(r.type)], {})
+    reachable: Reachable
+    built: dict[str, Target] = field(default_factory=dict)
 
     def role(self, role: Role) -> Target:
         if role.arn not in self.built:
@@ -144,8 +152,10 @@ class _Targets:
         return self.built[resource.arn]
 
 
-def _touched(arn: str, changed: tuple[StatementShape, ...]) -> bool:
-    return any(statement_may_match_resource(shape, arn, with_children=True) for shape in changed)
+def _touched(arn: str, service: str, changed: tuple[StatementShape, ...]) -> bool:
+    """Whether a changed statement could cover an action of `service` on `arn` (or its objects)."""
+    return any(statement_may_cover_service(shape, service)
+               and statement_may_match_resource(shape, arn, with_children=True) for shape in changed)
 
 
 def _gains(before: list[EdgeSpec], after: list[EdgeSpec], permission: Outcome) -> Iterator[EdgeSpec]:
@@ -162,33 +172,38 @@ def _gains(before: list[EdgeSpec], after: list[EdgeSpec], permission: Outcome) -
                            outcome.conditions, outcome.deny_conditions, outcome.granted_by, edge.chained, edge.scope)
 
 
-def _reach(caller: Caller, switch: Switch, targets: _Targets) -> Iterator[EdgeSpec]:
-    for role in targets.roles:
-        if role.arn == caller.node or not _touched(role.arn, switch.changed):
+def _reach(caller: Caller, switch: Switch, targets: _Targets, today: dict[str, list[EdgeSpec]]) -> Iterator[EdgeSpec]:
+    """What the switched caller gains; `today` keeps the caller's own edges per target across its switches."""
+    roles, resources = targets.reachable.for_account(caller.account or "")
+    for role in roles:
+        if role.arn == caller.node or not _touched(role.arn, "sts", switch.changed):
             continue
         target = targets.role(role)
         groups = [ActionGroup.single("sts:AssumeRole", role.arn)]
-        yield from _gains(evaluate_pair(caller, target, groups), evaluate_pair(switch.switched, target, groups),
-                          switch.permission)
-    for resource in targets.resources:
-        if not _touched(resource.arn, switch.changed):
+        if role.arn not in today:
+            today[role.arn] = evaluate_pair(caller, target, groups)
+        yield from _gains(today[role.arn], evaluate_pair(switch.switched, target, groups), switch.permission)
+    for resource in resources:
+        if not _touched(resource.arn, service_of(resource.type) or "*", switch.changed):
             continue
         target = targets.resource(resource)
-        yield from _gains(evaluate_pair(caller, target, action_groups(resource, caller, target)),
-                          evaluate_pair(switch.switched, target, action_groups(resource, switch.switched, target)),
-                          switch.permission)
+        if resource.arn not in today:
+            today[resource.arn] = evaluate_pair(caller, target, action_groups(resource, caller, target))
+        yield from _gains(today[resource.arn], evaluate_pair(
+            switch.switched, target, action_groups(resource, switch.switched, target)), switch.permission)
 
 
 def _rank(edge: EdgeSpec) -> tuple[bool, int]:
     return edge.status is Status.CONDITIONAL, len(edge.conditions) + len(edge.deny_conditions)
 
 
-def edges(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeSpec]:
+def edges(snapshot: Snapshot, principals: PrincipalIndex, reachable: Callable[[], Reachable]) -> Iterator[EdgeSpec]:
     """Every `iam:SetDefaultPolicyVersion` escalation edge: what a caller reaches after switching a version.
 
     Args:
         snapshot: the snapshot (managed policies with their non-default versions).
         principals: the identity side of every principal.
+        reachable: builds the index of reachable roles and resources (only called when some caller may switch).
 
     Returns:
         One edge per (caller, target, scope, gained actions), the best when several versions give the same.
@@ -204,9 +219,10 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeSpec]:
             if caller is None:
                 continue
             found: dict[tuple[str, str | None, tuple[str, ...]], EdgeSpec] = {}
+            today: dict[str, list[EdgeSpec]] = {}
             for switch in _switches(caller, principal, account, versioned, groups):
-                targets = targets or _Targets.of(snapshot, principals)
-                for edge in _reach(caller, switch, targets):
+                targets = targets or _Targets(principals, reachable())
+                for edge in _reach(caller, switch, targets, today):
                     key = (edge.target, edge.scope, edge.actions)
                     if key not in found or _rank(edge) < _rank(found[key]):
                         found[key] = edge
