@@ -23,11 +23,13 @@ from graph.snapshot import load_snapshot, save_snapshot
 from tests.escalation.helpers import edges_of
 from tests.graph.scenarios import (
     A,
+    B,
     account,
     allow,
     bucket,
     deny,
     doc,
+    grant,
     organization,
     role,
     role_arn,
@@ -102,6 +104,20 @@ def test_older_version_lets_it_assume_a_role_then_paths_go_on() -> None:
     assert [e["actions"] for e in _esc(snap, ops.arn)] == [(SET_DEFAULT, "sts:AssumeRole")]
     paths = find_paths(build_graph(snap), DEV, SECRETS.arn).paths
     assert any([h.target for h in p.hops] == [ops.arn, SECRETS.arn] for p in paths)
+
+
+def test_bucket_of_another_account_needs_its_policy_too() -> None:
+    # v1 reads two buckets of account B: the one whose policy grants account A is gained, the other
+    # (no bucket policy) stays out of reach, as access across accounts needs both sides
+    shared = bucket(B, "shared", grant({"AWS": root(A)}, "s3:GetObject", "arn:aws:s3:::shared/*"))
+    closed = bucket(B, "closed")
+    older = allow("s3:GetObject", ["arn:aws:s3:::shared/*", "arn:aws:s3:::closed/*"])
+    snap = _world(_dev(allow(SET_DEFAULT, POLICY)), _policy([allow("s3:ListAllMyBuckets")], [older]))
+    snap = replace(snap, accounts=(*snap.accounts, account(B, resources=(shared, closed))))
+    graph = build_graph(snap)
+    assert [e["actions"] for e in edges_of(graph, DEV, shared.arn, "privilege-escalation")] == [
+        (SET_DEFAULT, "s3:GetObject")]
+    assert edges_of(graph, DEV, closed.arn, "privilege-escalation") == []
 
 
 def test_version_picked_among_several() -> None:
