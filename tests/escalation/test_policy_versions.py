@@ -136,6 +136,18 @@ def test_switch_drops_the_current_versions_deny() -> None:
     assert [e["actions"] for e in _esc(snap, SECRETS.arn)] == [(SET_DEFAULT, "s3:GetObject")]
 
 
+def test_administrator_held_back_by_the_current_versions_deny() -> None:
+    # dev may do everything except what DevPolicy's default denies; v1 of DevPolicy denied nothing
+    snap = _world(_dev(allow("*")), _policy([deny("s3:GetObject", f"{SECRETS.arn}/*")], [allow("s3:ListAllMyBuckets")]))
+    assert [e["actions"] for e in _esc(snap, SECRETS.arn)] == [(SET_DEFAULT, "s3:GetObject")]
+
+
+def test_administrator_without_such_a_deny_gets_no_extra_edge() -> None:
+    # an unconditional Allow * already reaches the secrets: switching DevPolicy adds nothing
+    snap = _world(_dev(allow("*")), _policy([allow("s3:ListAllMyBuckets")], [READ_SECRETS]))
+    assert _esc(snap, SECRETS.arn) == []
+
+
 def test_edge_lists_only_the_actions_gained() -> None:
     # the default already lists the bucket; v1 reads its objects: the edge repeats nothing dev has today
     snap = _world(_dev(allow(SET_DEFAULT, POLICY)),
