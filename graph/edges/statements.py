@@ -157,7 +157,9 @@ def pattern_may_match(pattern: str, arn: str, *, with_children: bool = False) ->
     if "$" in pattern:
         pattern = re.sub(r"\$\{[^}]*\}", "*", pattern)
     exact = "*" not in pattern and "?" not in pattern
-    if (pattern == arn) if exact else _glob(pattern, False).fullmatch(arn):
+    # a match starts with the pattern's literal head: most patterns are ruled out without compiling a regex
+    if (pattern == arn) if exact else (arn.startswith(_WILDCARD.split(pattern, 1)[0])
+                                       and _glob(pattern, False).fullmatch(arn)):
         return True
     if not with_children:
         return False
