@@ -131,6 +131,8 @@ _PRINCIPAL_TYPES = {CallerKind.USER: "User", CallerKind.ROLE: "AssumedRole", Cal
 _KINDS = {kind.value: kind for kind in ResourcePolicyKind}
 _DERIVED_KEYS = ("aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:username", "aws:userid",
                  "aws:resourceaccount", "aws:principalisawsservice", "aws:principalservicename")
+_ALL_DERIVED = frozenset(_DERIVED_KEYS)
+_USERID = frozenset({"aws:userid"})
 _IDENTITY_KINDS = frozenset({CallerKind.USER, CallerKind.ROLE, CallerKind.ROLE_SESSION, CallerKind.FEDERATED_USER,
                              CallerKind.ROOT})
 
@@ -167,10 +169,10 @@ def _derived_context(caller: Caller, resource_account: str | None) -> tuple[dict
         derived["aws:principalservicename"] = (caller.text,)
     elif caller.kind in _IDENTITY_KINDS:
         derived["aws:principalisawsservice"] = ("false",)
-    absent = {key for key in _DERIVED_KEYS if key not in derived}
+    absent = _ALL_DERIVED.difference(derived)
     if caller.kind in (CallerKind.USER, CallerKind.ROLE, CallerKind.ROLE_SESSION):
-        absent.discard("aws:userid")  # exists, but its unique id is not known from the ARN
-    return derived, frozenset(absent)
+        absent = absent - _USERID  # exists, but its unique id is not known from the ARN
+    return derived, absent
 
 
 _MEMO_LIMIT = 8192
@@ -402,7 +404,8 @@ class _Plan:
     one reads the resource. A statement whose Resource is exactly `"*"` matches every resource."""
 
     __slots__ = ("keys", "reads_resource", "resource_sets", "statements", "entries", "certain", "level_count",
-                 "namings", "index", "all_direct", "reads_unique_id", "resource_probe", "naming_ids")
+                 "namings", "index", "all_direct", "reads_unique_id", "resource_probe", "naming_ids",
+                 "fixed_naming")
 
     def __init__(self, levels: tuple[tuple[Policy, ...], ...], policy_type: PolicyType, action_lower: str) -> None:
         in_levels = _MODES[policy_type] is _Mode.LEVELS
@@ -460,6 +463,16 @@ class _Plan:
         self.index = NamingIndex(self.statements) if indexed else None
         self.all_direct = tuple((position, Match.DIRECT) for position in range(len(entries)))
         """Every statement, as if it named the caller (policies without a Principal)."""
+        self.fixed_naming: tuple[tuple[tuple[int, Match], ...], int] | None = None
+        """The naming (and its number) when no statement's Principal depends on who calls: each names
+        everyone (`"*"`), or has no Principal/NotPrincipal (RCPs: everyone; resource policies: no one)."""
+        if policy_type in (PolicyType.RESOURCE, PolicyType.RCP) and all(
+                (statement.principals is not None and statement.principals.everyone)
+                or (statement.principals is None and statement.not_principals is None)
+                for statement in self.statements):
+            self.fixed_naming = (tuple((position, Match.DIRECT) for position, statement in enumerate(self.statements)
+                                       if statement.principals is not None or policy_type is PolicyType.RCP),
+                                 next(_NAMING_NUMBERS))
 
     def naming(self, evaluation: _Evaluation, policy_type: PolicyType) -> tuple[tuple[int, Match], ...]:
         """The statements whose Principal/NotPrincipal names the evaluation's caller, and how (position, match).
@@ -663,7 +676,9 @@ def _unit(evaluation: _Evaluation, policy_type: PolicyType, group: Any) -> _Foun
     context = evaluation.context
     naming: tuple[tuple[int, Match], ...] | None = None
     naming_number = -1
-    if unit.by_caller:
+    if unit.by_caller and plan.fixed_naming is not None:
+        naming, naming_number = plan.fixed_naming
+    elif unit.by_caller:
         # The caller only reaches the outcome through how each statement's Principal names it.
         caller_key = (evaluation.caller.text, evaluation.unique_id if plan.reads_unique_id else None,
                       evaluation.has_boundary)

@@ -84,14 +84,16 @@ class Caller:
 def parse_caller(text: str) -> Caller:
     """Parse the request's principal; raises ValueError with a reason for unrecognised forms."""
     value = text.strip()
-    if value in ("*", "anonymous"):
-        return Caller(value, CallerKind.ANONYMOUS, None, None, None)
-    if _ACCOUNT_ID.match(value):
-        root = f"arn:aws:iam::{value}:root"
-        return Caller(value, CallerKind.ROOT, value, root, root)
-    if _CANONICAL_ID.match(value):
-        return Caller(value, CallerKind.CANONICAL_USER, None, None, None)
-    found = _IAM_ARN.match(value)
+    arn_like = value.startswith("arn:")  # neither an account id nor a canonical id: skip those tests
+    if not arn_like:
+        if value in ("*", "anonymous"):
+            return Caller(value, CallerKind.ANONYMOUS, None, None, None)
+        if _ACCOUNT_ID.match(value):
+            root = f"arn:aws:iam::{value}:root"
+            return Caller(value, CallerKind.ROOT, value, root, root)
+        if _CANONICAL_ID.match(value):
+            return Caller(value, CallerKind.CANONICAL_USER, None, None, None)
+    found = _IAM_ARN.match(value) if arn_like else None
     if found:
         partition, service, account, rest = found.groups()
         kind, _, name_path = rest.partition("/")

@@ -209,3 +209,25 @@ def test_identity_policy_tuples_rebuilt_per_request_keep_their_own_answers() -> 
     for _ in range(3):
         for policies, expected in asked:
             assert evaluate(req(ROLE, identity=tuple(list(policies)))).decision is expected, policies
+
+
+def test_a_resource_policy_open_to_everyone_names_every_kind_of_caller_alike() -> None:
+    # Principal element reference: "*" names every principal, anonymous included; a resource-policy
+    # statement without Principal names no one (only RCPs apply to every caller without one).
+    # EVAL: in its own account a direct grant suffices, from another account the caller's identity
+    # policy must allow too; an anonymous caller has no identity side. The plan knows the naming
+    # does not depend on the caller, so every caller below must still get the decision of its kind.
+    bucket = pol(allow(Principal="*", resource="arn:aws:s3:::open/*"),
+                 allow("s3:PutObject", resource="arn:aws:s3:::open/*"),
+                 deny(Principal="*", resource="arn:aws:s3:::open/secret/*"))
+    asked = [(ROLE, A, "s3:GetObject", "k", Decision.ALLOWED),  # same account: "*" grants directly
+             (f"arn:aws:iam::{B}:role/Other", A, "s3:GetObject", "k", Decision.IMPLICIT_DENY),  # no identity Allow
+             ("*", A, "s3:GetObject", "k", Decision.ALLOWED),  # anonymous: "*" includes it
+             ("ec2.amazonaws.com", A, "s3:GetObject", "k", Decision.ALLOWED),
+             (ROLE, A, "s3:PutObject", "k", Decision.IMPLICIT_DENY),  # the PutObject statement names no one
+             (ROLE, A, "s3:GetObject", "secret/k", Decision.EXPLICIT_DENY),
+             ("*", A, "s3:GetObject", "secret/k", Decision.EXPLICIT_DENY)]
+    for _ in range(2):
+        for principal, account, action, key, expected in asked:
+            result = evaluate(req(principal, action, f"arn:aws:s3:::open/{key}", account=account, resource_policy=bucket))
+            assert result.decision is expected, (principal, action, key)
