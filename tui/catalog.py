@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from typing import Any, Protocol
 
+from graph.edges.version_label import labelled_version
 from graph.model import Account, Group, ManagedPolicy, Resource, Role, Snapshot, User
 from graph.outline import AccountOutline, SnapshotOutline, outline_of
 
@@ -348,8 +349,20 @@ class Catalog:
             return None
         managed = self.managed_policies.get(grant.policy)
         if managed is None:
-            return None
+            return self._older_version(grant.policy)
         return NamedPolicy(f"managed policy {managed.arn}", managed.document.as_dict())
+
+    def _older_version(self, label: str) -> NamedPolicy | None:
+        """The non-default version an `iam:SetDefaultPolicyVersion` edge cites (graph/edges/policy_versions.py)."""
+        named = labelled_version(label)
+        if named is None or named[0] not in self.managed_policies:
+            return None
+        managed = self.managed_policies[named[0]]
+        for version in managed.other_versions:
+            if version.version_id == named[1]:
+                return NamedPolicy(f"managed policy {managed.arn} version {named[1] or '(no VersionId)'} "
+                                   "(not the default)", version.document.as_dict())
+        return None
 
     def principal_policies(self, arn: str) -> list[NamedPolicy]:
         """Every policy that shapes what a user or role can do, or be done to (trust), in display order."""

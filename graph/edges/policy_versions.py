@@ -42,10 +42,8 @@ from graph.edges.statements import (
     statement_may_match_resource,
     statement_shapes,
 )
+from graph.edges.version_label import SET_DEFAULT, version_label
 from graph.model import Account, ManagedPolicy, PolicyVersion, Resource, Role, Snapshot, User
-
-SET_DEFAULT = "iam:SetDefaultPolicyVersion"
-
 
 class Place(StrEnum):
     """Where the switched policy sits in the caller's identity side."""
@@ -63,12 +61,6 @@ class Switch:
     switched: Caller
     changed: tuple[StatementShape, ...]
     """The statements whose coming or going can change a decision: the version's Allows, the replaced Denies."""
-
-
-def version_label(policy: ManagedPolicy, version: PolicyVersion) -> str:
-    """How an older version is cited in `granted_by`."""
-    name = version.version_id or "(no VersionId)"
-    return f"{policy.arn} version {name} (made default with {SET_DEFAULT})"
 
 
 def _attached(principal: User | Role, groups: dict[str, tuple[str, ...]]) -> list[str]:

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from graph.build import build_graph
+from graph.edges.version_label import labelled_version
 from graph.model import Group, ManagedPolicy, PolicyVersion, Snapshot, User
 from graph.query import find_paths, who_can
 from graph.snapshot import load_snapshot, save_snapshot
 from tests.escalation.helpers import edges_of
+from tui.catalog import Catalog
 from tests.graph.scenarios import (
     A,
     B,
@@ -240,3 +242,15 @@ def test_other_principals_of_the_policy_get_no_edge_from_it() -> None:
     assert edges_of(graph, role_arn(A, "Ops"), SECRETS.arn, "privilege-escalation") == []
     assert [e["actions"] for e in edges_of(graph, DEV, SECRETS.arn, "privilege-escalation")] == [
         (SET_DEFAULT, "s3:GetObject")]
+
+
+def test_explorer_shows_the_older_versions_document() -> None:
+    # the explorer opens the document behind each granted_by entry: for the switch, the older version's
+    snap = _world(_dev(allow(SET_DEFAULT, POLICY)), _policy([allow("s3:ListAllMyBuckets")], [READ_SECRETS]))
+    [edge] = _esc(snap, SECRETS.arn)
+    catalog = Catalog(snap)
+    shown = [catalog.grant_policy(g) for g in edge["granted_by"]]
+    assert [(n.title, n.document) for n in shown if n is not None and "version" in n.title] == [
+        (f"managed policy {POLICY} version v1 (not the default)", doc(READ_SECRETS).as_dict())]
+    assert all(n is not None for n in shown), "the statement allowing the switch resolves too"
+    assert labelled_version(f"{POLICY} version v9") is None, "a policy id not written by the edge is not a version"
