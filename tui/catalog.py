@@ -298,8 +298,10 @@ class Catalog:
         )
 
     def entries(self) -> tuple[Entry, ...]:
-        """Every account, user, role and resource of the snapshot, for searching (built once; accounts only
-        while the catalog is not `complete`)."""
+        """Every account, user, role and resource of the snapshot, for searching (built once).
+
+        While the catalog is not `complete` (an outline), only the accounts, listed again at each call.
+        """
         if self._entries is None:
             entries = tuple(self._make_entries())
             if not self.complete:
