@@ -28,7 +28,7 @@ from graph import context
 from graph.edges.common import Caller, EdgeSpec, Grant, Levels, LoadedPolicy
 from graph.edges.principals import PrincipalIndex
 from graph.edges.reads import LevelNumbers, Reads, flat, reads_of
-from graph.model import Role
+from graph.model import Role, Tags
 
 _MEMO_LIMIT = 200_000
 """Outcomes kept before the memo starts afresh (bounds memory on very large organizations)."""
@@ -61,7 +61,8 @@ class TrustOutcomes:
     _targets: dict[tuple[str, int, str], Reads] = field(default_factory=dict)
     _levels: LevelNumbers = field(default_factory=LevelNumbers)
     _union: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = field(default_factory=dict)
-    _role_context: dict[str, tuple[tuple[tuple[str, str, object], ...], frozenset[str]]] = field(default_factory=dict)
+    _role_context: dict[tuple[str, Tags], tuple[tuple[tuple[str, str, object], ...], frozenset[str]]] = field(
+        default_factory=dict)
     hits: int = 0
     misses: int = 0
 
@@ -122,10 +123,11 @@ class TrustOutcomes:
 
     def _context_of(self, role: Role) -> tuple[tuple[tuple[str, str, object], ...], frozenset[str]]:
         """The role side's context entries (lower-cased key, key, value) and known-absent keys."""
-        found = self._role_context.get(role.arn)
+        key = (role.account_id, role.tags)  # all `context.for_role_as_resource` reads of the role
+        found = self._role_context.get(key)
         if found is None:
             side = context.for_role_as_resource(role, self.principals.org)
-            found = self._role_context[role.arn] = (
+            found = self._role_context[key] = (
                 tuple((key.lower(), key, value) for key, value in side.values.items()), side.known_absent)
         return found
 
