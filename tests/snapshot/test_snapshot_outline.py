@@ -100,3 +100,25 @@ def test_a_file_that_is_not_json_fails_when_decoded(tmp_path: Path) -> None:
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(SnapshotError, match=r"bad\.json, line 1 column 2"):
         decode_snapshot(path)
+
+
+@pytest.mark.parametrize("name, value", [
+    ("account_id", "111111111111"), ("account_id", "11111111111"), ("account_id", 111111111111),
+    ("optional_string", None), ("optional_string", "dev"), ("optional_string", 5),
+    ("collection_error", {"service": "s3", "operation": "ListBuckets", "code": "AccessDenied"}),
+    ("collection_error", {"service": "s3", "operation": "ListBuckets", "code": "AccessDenied", "resource": None}),
+    ("collection_error", {"service": "s3", "operation": "ListBuckets"}),
+    ("collection_error", {"service": "s3", "operation": "ListBuckets", "code": "X", "message": 3}),
+    ("organization", None),
+    ("organization", minimal_snapshot()["organization"]),
+    ("organization", {**minimal_snapshot()["organization"], "roots": [{"id": "root", "name": "Root"}]}),
+])
+def test_one_definitions_gate_agrees_with_jsonschema(name: str, value: object) -> None:
+    # The outline trusts these gates to keep what it reads well typed; they must say what jsonschema says.
+    from jsonschema import Draft202012Validator
+
+    from graph.schema import load_schema, matches_definition
+
+    schema = load_schema()
+    validator = Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{name}"})
+    assert matches_definition(name, value) == validator.is_valid(value)
