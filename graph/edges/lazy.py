@@ -6,24 +6,25 @@ edges are 90% of the graph and 70% of the build, so the builder does not evaluat
 
 What is eager (in `AccessGraph.graph`, built by `graph.build`): every node (accounts, users,
 roles, services, federated providers, the public node, and ALL resources); member, assume-role,
-pass-role, privilege-escalation, KMS-grant and S3-ACL edges; and the edges into resources from
-callers that are not users or roles (the public node, uncollected accounts, services, federated
-providers). Those are few (about 5% of the evaluations), and evaluating them keeps the node set
-exactly what a full build gives (a source node exists only when one of its edges survives
-evaluation), so `paths --from` an outsider, the external-access report and the findings see them
-in the graph. For each modelled resource the builder also records a `Plan` (its request `Target`,
-the callers its policy names, the Block Public Access restriction): the policy is parsed and its
-warnings recorded at build time, so every answer carries the same warnings as a full build.
+pass-role, privilege-escalation, KMS-grant and S3-ACL edges. Into resources, the build evaluates
+only what decides which outsider nodes exist: an outsider (the public node, an uncollected account,
+a service, a provider) named by a resource policy is evaluated against it until it has one edge
+into some resource, since a full build adds its node only then (a handful of evaluations per
+outsider; `paths --from` it, the external-access report and `outsiders` depend on that node).
+Those edges stay in the graph. For each modelled resource the builder also records a `Plan` (its
+request `Target`, the callers its policy names, the Block Public Access restriction): the policy is
+parsed and its warnings recorded at build time, so every answer carries the warnings of a full build.
 
-What is on demand (here): the edges into a resource from users and roles. `head` evaluates the
-resource's candidates (`graph.edges.resources.callers`: its account's principals whose identity
-policies could cover it, and the principals its policy names, de-duplicated as the build did);
-for a `"*"` grant (or NotPrincipal), `tail` evaluates the other accounts' principals whose
-identity policies could allow it (O(accounts) per resource; with an action, only that action).
-Both go through the same `SharedOutcomes` as the build, so the edges are those a full build gives.
-`out_of(principal)` (reach) evaluates only that principal's pairs, found through indexes made at
-build time: the resources of its own account, the resources whose policy names it, and the
-`"*"`-grant resources (tested with its identity statements); a superset is fine, evaluation decides.
+What is on demand (here): every other edge into a resource. `head` evaluates the resource's
+candidates in the build's order (`graph.edges.resources.callers`: its account's principals whose
+identity policies could cover it, then the callers its policy names, de-duplicated), but the
+outsiders the build did; for a `"*"` grant (or NotPrincipal), `tail` evaluates the other accounts'
+principals whose identity policies could allow it (O(accounts) per resource; with an action, only
+that action). Both go through the same `SharedOutcomes` as the build, so the edges are those a full
+build gives. `out_of(source)` (reach) evaluates only that source's pairs, found through indexes
+made at build time: the resources of a principal's own account, the resources whose policy names
+the source, and the `"*"`-grant resources (tested with the principal's identity statements); a
+superset is fine, evaluation decides.
 
 Order: `head` edges come before the graph's own edges into the resource (grants), and `tail`
 edges after them, as in a full build; the queries' tie-breaks between equally good paths depend
@@ -43,7 +44,7 @@ from typing import Any
 
 from graph.edges.common import Caller, EdgeKind, EdgeSpec
 from graph.edges.principals import PrincipalIndex
-from graph.edges.resources import ON_DEMAND, Plan, callers
+from graph.edges.resources import PRINCIPAL_KINDS, Plan, callers
 from graph.edges.shared import SharedOutcomes
 from graph.edges.statements import statement_may_cover_service, statement_may_match_resource
 
@@ -79,6 +80,7 @@ class LazyEdges:
     outcomes: SharedOutcomes
     wanted: frozenset[EdgeKind] | None = None
     plans: dict[str, Plan] = field(default_factory=dict)
+    _eager: dict[str, frozenset[str]] = field(default_factory=dict)
     _by_account: dict[str, list[str]] = field(default_factory=dict)
     _naming: dict[str, list[str]] = field(default_factory=dict)
     _star: list[str] = field(default_factory=list)
@@ -97,13 +99,20 @@ class LazyEdges:
             setattr(self, name, value)
         self._lock = threading.RLock()
 
-    def add(self, plan: Plan) -> None:
-        """Record a modelled resource whose user and role edges are left for later (build time)."""
+    def add(self, plan: Plan, eager: frozenset[str] = frozenset()) -> None:
+        """Record a modelled resource whose edges are left for later (build time).
+
+        Args:
+            plan: the resource's plan.
+            eager: outsider nodes whose edges into this resource the build evaluated (they are in the graph).
+        """
         arn = plan.resource.arn
         self.plans[arn] = plan
+        if eager:
+            self._eager[arn] = eager
         self._by_account.setdefault(plan.resource.account_id, []).append(arn)
-        for node in dict.fromkeys(c.node for c in plan.named
-                                  if c.kind in ON_DEMAND and c.account != plan.resource.account_id):
+        for node in dict.fromkeys(c.node for c in plan.named if c.node not in eager and (
+                c.kind not in PRINCIPAL_KINDS or c.account != plan.resource.account_id)):
             self._naming.setdefault(node, []).append(arn)
         if plan.star:
             self._star.append(arn)
@@ -159,11 +168,8 @@ class LazyEdges:
         out = self._from.get(source)
         if out is not None:
             return out.get(target, _EMPTY)
-        caller = self.principals.callers.get(source)
-        if caller is None or caller.kind not in ON_DEMAND:
-            return _EMPTY
         with self._lock:
-            return self._pair(caller, plan)
+            return self._pair(source, plan)
 
     def all_edges(self) -> Iterator[EdgeSpec]:
         """Every on-demand edge, resource by resource (the whole build's cost: for exports and diffs)."""
@@ -208,11 +214,12 @@ class LazyEdges:
         return found
 
     def _callers_of(self, plan: Plan) -> tuple[Caller, ...]:
-        """The users and roles the build evaluated against the resource, in its order (under the lock)."""
+        """The callers a full build evaluates against the resource, in its order, but those the build did (under the lock)."""
         found = self._callers.get(plan.resource.arn)
         if found is None:
+            eager = self._eager.get(plan.resource.arn, frozenset())
             found = self._callers[plan.resource.arn] = tuple(
-                caller for caller in callers(plan, self.principals) if caller.kind in ON_DEMAND)
+                caller for caller in callers(plan, self.principals) if caller.node not in eager)
         return found
 
     def _star_callers(self, plan: Plan) -> list[Caller]:
@@ -232,35 +239,38 @@ class LazyEdges:
                    and statement_may_match_resource(shape, plan.resource.arn, with_children=plan.scope.with_children)
                    for shape in self.principals.allows_of(caller.node))
 
-    def _pair(self, caller: Caller, plan: Plan) -> Split:
-        """The edges of one (principal, resource) pair, evaluated alone (under the lock)."""
+    def _pair(self, source: str, plan: Plan) -> Split:
+        """The on-demand edges of one (source, resource) pair, evaluated alone (under the lock)."""
+        caller = self.principals.callers.get(source)
         head: tuple[Attributes, ...] = ()
-        if caller.account == plan.resource.account_id or caller.node in plan.named_nodes:
+        if source in plan.named_nodes or (caller is not None and caller.account == plan.resource.account_id):
             memo = self._head.get(plan.resource.arn)
             if memo is not None:
-                head = memo.get(caller.node, ())
+                head = memo.get(source, ())
             else:
-                head = tuple(edge.attributes() for same in self._callers_of(plan) if same.node == caller.node
+                head = tuple(edge.attributes() for same in self._callers_of(plan) if same.node == source
                              for edge in self._evaluate(same, plan))
         tail: tuple[Attributes, ...] = ()
-        if plan.star and self._admits(caller, plan):
+        if plan.star and caller is not None and self._admits(caller, plan):
             tail = tuple(edge.attributes() for edge in self._evaluate(caller, plan))
         return Split(head, tail) if head or tail else _EMPTY
 
     def _out_of(self, source: str) -> dict[str, Split]:
         caller = self.principals.callers.get(source)
-        if caller is None or caller.kind not in ON_DEMAND:
-            return {}
         found: dict[str, Split] = {}
-        nearby = [*self._by_account.get(caller.account, ()), *self._naming.get(source, ())]
+        nearby = self._naming.get(source, [])
+        if caller is not None:
+            nearby = [*self._by_account.get(caller.account, ()), *nearby]
         for arn in dict.fromkeys(nearby):
-            split = self._pair(caller, self.plans[arn])
+            split = self._pair(source, self.plans[arn])
             if split:
                 found[arn] = split
+        if caller is None:
+            return found
         for arn in self._star:
             plan = self.plans[arn]
             if arn not in found and self._admits(caller, plan):
-                split = self._pair(caller, plan)
+                split = self._pair(source, plan)
                 if split:
                     found[arn] = split
         return found

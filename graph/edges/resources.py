@@ -6,8 +6,8 @@ evaluator's matched statements say whether the edge is a resource-policy or an i
 A bucket answers for its objects: object-level actions are evaluated on `bucket/*` and, when a
 policy limits a grant to key prefixes, on each `bucket/prefix*`.
 
-The graph build evaluates here only the callers that are not users or roles; the users' and
-roles' edges are evaluated on demand by `graph.edges.lazy` from each resource's `Plan`.
+The graph build evaluates here only what decides which outsider nodes exist; every other edge is
+evaluated on demand by `graph.edges.lazy` from each resource's `Plan`.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from graph.model import Resource, ResourceType, Snapshot
 if TYPE_CHECKING:
     from graph.edges.lazy import LazyEdges
 
-ON_DEMAND = frozenset({NodeKind.USER, NodeKind.ROLE})
-"""Callers whose edges `graph.edges.lazy` evaluates on demand (every other caller is evaluated by the build)."""
+PRINCIPAL_KINDS = frozenset({NodeKind.USER, NodeKind.ROLE})
+"""Collected callers (every other caller is an outsider: the public node, an uncollected account, a service
+or a provider, whose node exists only when one of its edges survives evaluation)."""
 
 
 def resource_target(resource: Resource, principals: PrincipalIndex) -> Target:
@@ -118,12 +119,14 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str],
     """The resource-policy and identity-policy edges to the snapshot's modelled resources.
 
     Without `lazy`, every edge (a full evaluation: the reference the on-demand edges must equal).
-    With `lazy`, only the edges from callers that are not users or roles (the public node,
-    uncollected accounts, services, providers); each resource's plan goes to `lazy`, which
-    evaluates its users and roles when a question needs them (`graph.edges.lazy`).
+    With `lazy`, each resource's plan goes to `lazy`, which evaluates its callers when a question
+    needs them (`graph.edges.lazy`); only an outsider (the public node, an uncollected account,
+    a service, a provider) that has no edge into a resource yet is evaluated here, so that its node
+    exists exactly when a full build would add it.
     """
     collected = frozenset(account.id for account in snapshot.accounts)
     outcomes = lazy.outcomes if lazy is not None else SharedOutcomes()
+    known: set[str] = set()  # outsiders that already have an edge into a resource: their node exists
     for account in snapshot.accounts:
         for resource in account.resources:
             if not modelled(resource.type):
@@ -133,7 +136,12 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str],
                 for caller in callers(found, principals):
                     yield from outcomes.edges(caller, found.target, resource)
                 continue
-            lazy.add(found)
+            outsiders = {c.node for c in callers(found, principals, Candidates.NAMED) if c.kind not in PRINCIPAL_KINDS}
+            first = frozenset(outsiders - known)
+            lazy.add(found, first)
             for caller in callers(found, principals, Candidates.NAMED):
-                if caller.kind not in ON_DEMAND:
-                    yield from outcomes.edges(caller, found.target, resource)
+                if caller.node in first:
+                    produced = outcomes.edges(caller, found.target, resource)
+                    if any(lazy.wanted is None or edge.kind in lazy.wanted for edge in produced):
+                        known.add(caller.node)
+                    yield from produced

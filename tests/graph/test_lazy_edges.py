@@ -12,6 +12,7 @@ import json
 import threading
 from typing import Any
 
+import networkx as nx
 import pytest
 
 from graph.build import AccessGraph, build_graph
@@ -35,15 +36,19 @@ def world() -> tuple[Snapshot, AccessGraph, AccessGraph]:
 
 
 def _eager(world: Snapshot) -> AccessGraph:
-    """The reference: every resource edge evaluated up front, no on-demand part."""
+    """The reference: every resource edge evaluated up front (before the other edges, as a full build
+    adds them), no on-demand part."""
     ag = build_graph(world)
     principals = PrincipalIndex.build(world, OrgIndex.build(world.organization))
-    graph = ag.graph.copy()
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(ag.graph.nodes(data=True))
     warnings: list[str] = []
-    for edge in resource_edges.edges(world, principals, warnings):
-        if edge.source in principals.callers:  # the other callers' edges are in ag.graph already
-            graph.add_edge(edge.source, edge.target, **edge.attributes())
+    graph.add_edges_from((edge.source, edge.target, edge.attributes())
+                         for edge in resource_edges.edges(world, principals, warnings))
+    graph.add_edges_from((u, v, d) for u, v, d in ag.graph.edges(data=True)
+                         if not (d["kind"] in _RESOURCE_EDGES and v in ag.resources))
     assert set(warnings) <= set(ag.warnings)
+    assert set(graph.nodes) == set(ag.graph.nodes)  # the lazy build has exactly a full build's nodes
     return AccessGraph(graph, ag.snapshot, ag.org, ag.warnings, ag.resources, ag.accounts, None)
 
 
