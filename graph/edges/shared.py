@@ -149,6 +149,9 @@ class Named:
     names: frozenset[tuple[str, str]] = frozenset()
     """(account, lower-cased path segment) of every single-principal entry: a caller whose name is
     none of them is not named by any of those entries (the evaluator matches such ARNs exactly)."""
+    whole_by: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    """The statements (policy position, statement index) with an entry naming each account as a whole:
+    two callers named through their accounts share an outcome only when the same statements name them."""
 
 
 def _named_accounts(policies: list[LoadedPolicy]) -> Named | None:
@@ -157,7 +160,8 @@ def _named_accounts(policies: list[LoadedPolicy]) -> Named | None:
     one_by_one: set[str] = set()
     whole: set[str] = set()
     names: set[tuple[str, str]] = set()
-    for loaded in policies:
+    whole_by: dict[str, list[tuple[int, int]]] = {}
+    for position, loaded in enumerate(policies):
         for shape in statement_shapes(loaded.text):
             for ref in shape.principals:
                 if ref.kind == "aws":
@@ -172,9 +176,13 @@ def _named_accounts(policies: list[LoadedPolicy]) -> Named | None:
                                      for part in resource_part.split("/"))
                     else:
                         whole.add(account)
+                        places = whole_by.setdefault(account, [])
+                        if not places or places[-1] != (position, shape.index):
+                            places.append((position, shape.index))
                 elif ref.kind not in ("public", "service", "federated"):
                     return None
-    return Named(frozenset(accounts), frozenset(one_by_one), frozenset(whole), frozenset(names))
+    return Named(frozenset(accounts), frozenset(one_by_one), frozenset(whole), frozenset(names),
+                 {account: tuple(places) for account, places in whole_by.items()})
 
 
 @lru_cache(maxsize=65536)
@@ -482,8 +490,8 @@ class SharedOutcomes:
     def _naming(self, caller: Caller, target: Target) -> object | None:
         """How the resource side can name the caller (None: it may name this very caller, evaluate it alone).
 
-        A user or role is named through its account or not at all, unless an entry names a single
-        principal of its account. Other callers (anyone, an account that was not collected, a
+        A user or role is named through its account (by the statements naming that account) or not at
+        all, unless an entry names a single principal of its account. Other callers (anyone, an account that was not collected, a
         service) are told apart by their node and principal themselves.
         """
         if caller.kind not in _SHARED_KINDS:
@@ -496,8 +504,10 @@ class SharedOutcomes:
             if (caller.account, name) in named.names or (caller.account, "*") in named.names:
                 return None
             # named through its account at most, like a caller of an account with no single entry
-            return ("whole", caller.account in named.whole)
-        return caller.account in named.accounts
+            return ("whole", named.whole_by.get(caller.account, ()))
+        # the statements naming its account, not just whether one does: two accounts named by
+        # different statements (one may allow GetObject, the other PutObject) must not share
+        return named.whole_by.get(caller.account, ())
 
     def _named_on(self, target: Target) -> Named | None:
         if target.node not in self._named:

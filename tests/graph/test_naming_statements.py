@@ -94,3 +94,24 @@ def test_each_caller_gets_what_its_own_statements_grant(monkeypatch: pytest.Monk
     # does not grant it, so nobody has an edge for it)
     assert not any("s3:DeleteObject" in edge[3] for edge in edges)
     assert not actions(role_arn(A, "bystander")) and not any(edge[0] == role_arn(A, "bystander") for edge in edges)
+
+
+def test_two_accounts_named_by_different_statements_get_each_its_own_grant() -> None:
+    # found by this work: roles of B and C holding the same policy text were given one shared outcome,
+    # since "named through its account" was all the key said; C's role then showed B's GetObject and
+    # lost its own PutObject (a wrong answer both ways)
+    two = "arn:aws:s3:::two-accounts"
+    policies = {member: managed(member, "s3-all", {"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+                for member in (B, C)}
+    world = snapshot(
+        account(A, resources=(bucket(A, "two-accounts", grant({"AWS": root(B)}, "s3:GetObject", f"{two}/*"),
+                                     grant({"AWS": root(C)}, "s3:PutObject", f"{two}/*")),)),
+        *(account(member, roles=(role(member, "app", None, managed=(policy.arn,)),), policies=(policy,))
+          for member, policy in policies.items()),
+        org=organization())
+    graph = build_graph(world).full_graph()
+    granted = {(u, d["actions"], tuple(g.statement for g in d["granted_by"] if g.resource == two))
+               for u, _, d in graph.in_edges(two, data=True)}
+    # cross-account: each role's identity policy allows s3:*, and the bucket policy names its account
+    # in one statement only (SEMANTICS 2.2: both sides must allow)
+    assert granted == {(role_arn(B, "app"), ("s3:GetObject",), (0,)), (role_arn(C, "app"), ("s3:PutObject",), (1,))}
