@@ -291,6 +291,7 @@ def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: in
     for _ in range(max_hops):
         best.update(frontier)
         following: dict[str, AccessPath] = {}
+        ranks: dict[str, tuple[int, int, int]] = {}  # of `following`'s paths (thousands of comparisons per account)
         for node, path in frontier.items():
             if graph.nodes[node]["kind"] not in _PRINCIPALS:
                 continue  # only users and roles are passed through
@@ -301,8 +302,10 @@ def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: in
                 if hop is None:
                     continue
                 candidate = AccessPath((hop, *path.hops))
-                if source not in following or _rank(candidate) < _rank(following[source]):
+                rank = _rank(candidate)
+                if source not in following or rank < ranks[source]:
                     following[source] = candidate
+                    ranks[source] = rank
         if not following or len(next(iter(following.values())).hops) > max_hops:
             break
         frontier = following
