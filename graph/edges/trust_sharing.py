@@ -25,7 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graph import context
-from graph.edges.common import Caller, EdgeSpec, Grant, Levels, LoadedPolicy
+from graph.edges.account_renaming import STAND_IN, delimited, renamable, renamed
+from graph.edges.common import Caller, EdgeSpec, Grant, Levels, LoadedPolicy, NodeKind
 from graph.edges.principals import PrincipalIndex
 from graph.edges.reads import LevelNumbers, Reads, flat, reads_of
 from graph.model import Role, Tags
@@ -40,6 +41,11 @@ CallerKey = tuple[str, str, str, bool]
 class _Stored:
     edges: list[EdgeSpec]
     arn: str
+    account: str
+
+
+_RENAMABLE = frozenset({NodeKind.SERVICE, NodeKind.FEDERATED})
+"""Callers without identity policies: their answer in one account may be another's renamed."""
 
 
 def _moved(edges: list[EdgeSpec], arn: str) -> list[EdgeSpec]:
@@ -84,12 +90,16 @@ class TrustOutcomes:
         found = self._memo.get(key)
         if found is not None:
             self.hits += 1
-            return found.edges if found.arn == role.arn else _moved(found.edges, role.arn)
+            if found.arn == role.arn:
+                return found.edges
+            if found.account != role.account_id:
+                return renamed(found.edges, caller.node, role.arn, found.account, role.account_id)
+            return _moved(found.edges, role.arn)
         self.misses += 1
         edges = evaluate()
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
-        self._memo[key] = _Stored(edges, role.arn)
+        self._memo[key] = _Stored(edges, role.arn, role.account_id)
         return edges
 
     def _key(self, caller: Caller, role: Role, action: str, trust: LoadedPolicy,
@@ -112,8 +122,31 @@ class TrustOutcomes:
             # the role side's own entries for the keys read (as given: two spellings of a key stay apart)
             items, absent = self._context_of(role)
             read = (tuple(item for item in items if item[0] in keys), keys & absent)
-        return (caller_key, target_key, caller.account == role.account_id, read,
-                mine.covered(role.arn), theirs.covered(role.arn))
+        covered = (mine.covered(role.arn), theirs.covered(role.arn))
+        if caller.kind in _RENAMABLE:
+            renaming = self._renaming_key(caller, role, trust, rcps, read)
+            if renaming is not None:
+                return (renaming, rcps_number, action, read, covered)
+        return (caller_key, target_key, caller.account == role.account_id, read, covered)
+
+    def _renaming_key(self, caller: Caller, role: Role, trust: LoadedPolicy, rcps: Levels | None,
+                      read: tuple[object, ...]) -> tuple[object, ...] | None:
+        """The caller and trust text with the role's account as a stand-in, when renaming it is sound
+        (graph/edges/account_renaming.py); None otherwise."""
+        account = role.account_id
+        strings = (trust.text, caller.node, caller.principal)
+        if not all(delimited(text, account) for text in strings):
+            return None
+        if account in repr(read) or account in repr(sorted(caller.context.values.items())):
+            return None
+        if any(account in loaded.text for level in rcps or () for loaded in level):
+            return None
+        normalized = trust.text.replace(account, STAND_IN)
+        if not renamable(normalized):
+            return None
+        return ("renamed", str(caller.kind), caller.node.replace(account, STAND_IN),
+                caller.principal.replace(account, STAND_IN), caller.in_dataset, account in caller.principal,
+                normalized)
 
     def _keys(self, mine: frozenset[str], theirs: frozenset[str]) -> frozenset[str]:
         found = self._union.get((mine, theirs))

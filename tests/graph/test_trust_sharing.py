@@ -153,3 +153,75 @@ def test_generated_organization_same_with_and_without_sharing(monkeypatch: pytes
     assert len(shared) > 1000
     assert made and made[0].hits > made[0].misses  # most pairs were answered from the memo
     assert shared == _edges(_alone(world, monkeypatch))
+
+
+def _service_role(acct: str, name: str, *, tags: tuple[tuple[str, str], ...] = (), **condition: Any) -> Any:
+    return role(acct, name, doc(grant({"Service": "lambda.amazonaws.com"}, "sts:AssumeRole", Condition=condition)),
+                tags=tags)
+
+
+def _from_lambda(ag: AccessGraph, target: str) -> list[dict[str, Any]]:
+    return _assumes(ag, "lambda.amazonaws.com", target)
+
+
+def test_service_roles_of_two_accounts_share_one_evaluation_renamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each account's function role trusts Lambda only on behalf of its own account (aws:SourceAccount,
+    # IAM User Guide "The confused deputy problem"). The service's own request does not say which
+    # account it acts for, so each edge is conditional on aws:SourceAccount = the role's own account,
+    # never the other's, though B's answer is A's with the account renamed.
+    made = _counted(monkeypatch)
+    world = snapshot(*(account(x, roles=(_service_role(x, "fn", StringEquals={"aws:SourceAccount": x}),))
+                       for x in (A, B)), org=organization())
+    ag = build_graph(world, edge_kinds=_ASSUME_KINDS)
+    for x in (A, B):
+        (edge,) = _from_lambda(ag, role_arn(x, "fn"))
+        assert edge["status"] == "conditional"
+        assert [(c.key.lower(), c.values) for c in edge["conditions"]] == [("aws:sourceaccount", (x,))]
+        assert {grant.resource for grant in edge["granted_by"]} == {role_arn(x, "fn")}
+    assert made and made[0].hits >= 1
+    assert _edges(ag) == _edges(_alone(world, monkeypatch))
+
+
+def test_a_value_naming_an_account_is_not_renamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each trust admits Lambda only for roles whose owner tag is their own account. Both roles are
+    # tagged owner=A: A's role matches, B's does not (StringEquals on aws:ResourceTag/owner, IAM User
+    # Guide "Controlling access to IAM roles using tags"), so only A's role gets an edge.
+    world = snapshot(*(account(x, roles=(_service_role(x, "fn", tags=(("owner", A),),
+                                                       StringEquals={"aws:ResourceTag/owner": x}),))
+                       for x in (A, B)), org=organization())
+    ag = build_graph(world, edge_kinds=_ASSUME_KINDS)
+    assert _from_lambda(ag, role_arn(A, "fn"))
+    assert not _from_lambda(ag, role_arn(B, "fn"))
+    assert _edges(ag) == _edges(_alone(world, monkeypatch))
+
+
+def test_an_account_id_compared_as_a_number_is_not_renamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The trusts compare a tag with their own account id as numbers (NumericGreaterThan, IAM User
+    # Guide "Numeric condition operators"): 150000000000 exceeds A (111111111111) but not B
+    # (222222222222), so only A's role is reachable although the texts differ only by the account.
+    world = snapshot(*(account(x, roles=(_service_role(x, "fn", tags=(("n", "150000000000"),),
+                                                       NumericGreaterThan={"aws:ResourceTag/n": x}),))
+                       for x in (A, B)), org=organization())
+    ag = build_graph(world, edge_kinds=_ASSUME_KINDS)
+    assert _from_lambda(ag, role_arn(A, "fn"))
+    assert not _from_lambda(ag, role_arn(B, "fn"))
+    assert _edges(ag) == _edges(_alone(world, monkeypatch))
+
+
+def test_each_accounts_identity_provider_reaches_its_own_roles(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each account's SSO role trusts that account's own SAML provider (IAM User Guide "Creating a
+    # role for SAML 2.0 federation"): the edge comes from the provider of the role's account.
+    def provider(x: str) -> str:
+        return f"arn:aws:iam::{x}:saml-provider/corp"
+    made = _counted(monkeypatch)
+    world = snapshot(*(account(x, roles=(role(x, "sso", doc(grant(
+        {"Federated": provider(x)}, "sts:AssumeRoleWithSAML",
+        Condition={"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}})),),))
+        for x in (A, B)), org=organization())
+    ag = build_graph(world, edge_kinds=_ASSUME_KINDS)
+    for x, other in ((A, B), (B, A)):
+        (edge,) = [d for d in ag.graph.get_edge_data(provider(x), role_arn(x, "sso"), default={}).values()]
+        assert edge["kind"] == "assume-role-saml"
+        assert not ag.graph.get_edge_data(provider(other), role_arn(x, "sso"))
+    assert made and made[0].hits >= 1
+    assert _edges(ag) == _edges(_alone(world, monkeypatch))
