@@ -452,7 +452,10 @@ class _Plan:
         probe: Any = None
         if self.reads_resource:
             resource_sets = self.resource_sets
-            probe = _BY_ARN if resource_sets is None else resource_sets[0] if len(resource_sets) == 1 else resource_sets
+            # past 32 sets, keying by the ARN itself is cheaper than one match per set (a policy of 10,000
+            # statements each on its own key prefix would cost 10,000 matches per evaluation)
+            probe = (_BY_ARN if resource_sets is None or len(resource_sets) > 32 else resource_sets[0]
+                     if len(resource_sets) == 1 else resource_sets)
         self.resource_probe = probe
         """How the memo key reads the resource: not at all (None), one `ResourceSet`, a tuple of them, or the ARN."""
         self.naming_ids: dict[tuple[tuple[int, Match], ...], int] = {}
