@@ -295,6 +295,7 @@ def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: in
         for node, path in frontier.items():
             if graph.nodes[node]["kind"] not in _PRINCIPALS:
                 continue  # only users and roles are passed through
+            length, status, conditions = _rank(path)
             for source in graph.predecessors(node):
                 if source in best or source == target:
                     continue
@@ -302,7 +303,9 @@ def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: in
                 if hop is None:
                     continue
                 candidate = AccessPath((hop, *path.hops))
-                rank = _rank(candidate)
+                # an allowed hop without conditions (membership, most trusts) leaves status and conditions as they are
+                plain = hop.status is Status.ALLOWED and not hop.conditions
+                rank = (length + 1, status, conditions) if plain else _rank(candidate)
                 if source not in following or rank < ranks[source]:
                     following[source] = candidate
                     ranks[source] = rank
