@@ -12,9 +12,12 @@ permissions in place of the current ones, still capped by its boundary and SCPs
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from graph.build import build_graph
 from graph.edges.version_label import labelled_version
@@ -23,6 +26,7 @@ from graph.query import find_paths, who_can
 from graph.snapshot import load_snapshot, save_snapshot
 from tests.escalation.helpers import edges_of
 from tui.catalog import Catalog
+from tui.cli import main
 from tests.graph.scenarios import (
     A,
     B,
@@ -254,3 +258,26 @@ def test_explorer_shows_the_older_versions_document() -> None:
         (f"managed policy {POLICY} version v1 (not the default)", doc(READ_SECRETS).as_dict())]
     assert all(n is not None for n in shown), "the statement allowing the switch resolves too"
     assert labelled_version(f"{POLICY} version v9") is None, "a policy id not written by the edge is not a version"
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    return int(exit_info.value.code or 0), capsys.readouterr().out
+
+
+def test_cli_who_can_json_shows_the_switch_and_edges_can_leave_it_out(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # from a snapshot file, as a user runs it: the hop names the switch and cites the older version;
+    # --edges -privilege-escalation leaves the path out (nobody else reads the secrets)
+    path = tmp_path / "s.json"
+    save_snapshot(_world(_dev(allow(SET_DEFAULT, POLICY)), _policy([allow("s3:ListAllMyBuckets")], [READ_SECRETS])),
+                  path)
+    code, out = _cli(capsys, "who-can", SECRETS.arn, "--action", "s3:GetObject", "--snapshot", str(path), "--json")
+    assert code == 0
+    hops = {entry["principal"]: entry["path"] for entry in json.loads(out)["principals"]}[DEV]
+    assert [(h["edge"], h["actions"]) for h in hops] == [("privilege-escalation", [SET_DEFAULT, "s3:GetObject"])]
+    assert f"{POLICY} version v1 (made default with {SET_DEFAULT})" in {g["policy"] for g in hops[0]["granted_by"]}
+    code, out = _cli(capsys, "who-can", SECRETS.arn, "--snapshot", str(path), "--json", "--edges",
+                     "-privilege-escalation")
+    assert code == 0 and DEV not in {entry["principal"] for entry in json.loads(out)["principals"]}
