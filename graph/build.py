@@ -36,9 +36,9 @@ SCP_UNKNOWN = ("SCP layer unknown: the snapshot has no organization data, so SCP
 class AccessGraph:
     """The access graph of one snapshot, with its indexes and warnings.
 
-    `graph` holds every node and every edge except the edges into resources from users and roles:
-    `lazy` evaluates those the first time a question needs them (graph.edges.lazy says what is
-    eager and why). Ask for edges with `edges_into`, `edges_between` and `successors`, which merge
+    `graph` holds every node and every edge except most resource-policy and identity-policy edges
+    into resources: `lazy` evaluates those the first time a question needs them (graph.edges.lazy
+    says what is eager and why). Ask for edges with `edges_into`, `edges_between` and `successors`, which merge
     both in the order a full build gives; `full_graph()` has them all.
     """
 
@@ -49,7 +49,7 @@ class AccessGraph:
     resources: Mapping[str, Resource] = field(default_factory=dict)
     accounts: Mapping[str, Account] = field(default_factory=dict)
     lazy: LazyEdges | None = None
-    """Edges into resources from users and roles, evaluated when a question needs them."""
+    """Edges into resources, evaluated when a question needs them."""
 
     def edges_into(self, target: str, action: str | None = None) -> dict[str, list[dict[str, Any]]]:
         """Source -> attributes of every edge into `target`, on-demand ones included.

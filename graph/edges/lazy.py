@@ -74,7 +74,7 @@ _EMPTY = Split()
 
 @dataclass(slots=True)
 class LazyEdges:
-    """The edges into resources from users and roles, evaluated per resource or per principal on demand."""
+    """The edges into resources the build left out, evaluated per resource or per source on demand."""
 
     principals: PrincipalIndex
     outcomes: SharedOutcomes
@@ -146,7 +146,7 @@ class LazyEdges:
         return found
 
     def out_of(self, source: str) -> dict[str, Split]:
-        """Resource -> the on-demand edges out of the principal `source` (empty for other nodes)."""
+        """Resource -> the on-demand edges out of `source` (a user, a role or an outsider a policy names)."""
         found = self._from.get(source)
         if found is not None:
             return found

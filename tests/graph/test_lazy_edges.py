@@ -17,8 +17,10 @@ import pytest
 
 from graph.build import AccessGraph, build_graph
 from graph.edges import resources as resource_edges
+from graph.edges.common import PUBLIC_NODE
 from graph.edges.principals import PrincipalIndex
 from graph.model import Snapshot
+from graph.external import outsiders
 from graph.org import OrgIndex
 from graph.query import PrincipalAccess, Reached, find_paths, reach, who_can
 from graph.snapshot import parse_snapshot
@@ -118,7 +120,9 @@ def test_reach_and_paths_equal_the_full_evaluation(world: tuple[Snapshot, Access
     # resource the full evaluation gives it, with the same path; paths to a resource likewise.
     snapshot, _, eager = world
     ag = build_graph(snapshot)  # cold: nothing asked of it yet, so reach fills the memo itself
-    sources = [caller for caller in list(ag.lazy.principals.callers)[::25]] + [snapshot.accounts[1].id]
+    outside = [node for node, _ in outsiders(ag)]  # the public node, vendors' accounts, ...: reach walks from them
+    assert PUBLIC_NODE in outside and len(outside) >= 3
+    sources = [caller for caller in list(ag.lazy.principals.callers)[::25]] + [snapshot.accounts[1].id, *outside]
     reached = 0
     for source in sources:
         got, want = reach(ag, source), reach(eager, source)
@@ -126,7 +130,7 @@ def test_reach_and_paths_equal_the_full_evaluation(world: tuple[Snapshot, Access
         reached += len(got.resources)
     assert reached > 100
     resource = next(r for r in snapshot.accounts[2].resources if r.type == "AWS::S3::Bucket")
-    for source in sources[:6]:
+    for source in [*sources[:6], *outside]:
         got_paths, want_paths = find_paths(ag, source, resource.arn), find_paths(eager, source, resource.arn)
         assert {json.dumps(p.to_json(), sort_keys=True) for p in got_paths.paths} == \
             {json.dumps(p.to_json(), sort_keys=True) for p in want_paths.paths}
