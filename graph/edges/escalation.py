@@ -276,12 +276,13 @@ def _escalation_edge(edge: EdgeSpec, how: Raise) -> EdgeSpec:
 
 
 def _self_raise(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[EdgeSpec]:
-    reachable = _Reachable.build(snapshot)
+    reachable: _Reachable | None = None  # built when a first principal can raise itself
     for account in snapshot.accounts:
         group_index = _Groups(account)
         owners: list[User | Role] = [*account.users, *(r for r in account.roles if not r.service_linked)]
+        iam_holders = principals.service_nodes(account.id, "iam")
         for principal in owners:
-            caller = principals.callers.get(principal.arn)
+            caller = principals.callers.get(principal.arn) if principal.arn in iam_holders else None
             if caller is None or unbounded(caller):
                 continue
             if not any(statement_may_cover_service(shape, "iam") for shape in principals.allows_of(caller.node)):
@@ -289,6 +290,7 @@ def _self_raise(snapshot: Snapshot, principals: PrincipalIndex) -> Iterator[Edge
             how = _raise(caller, principal, account, group_index)
             if how is None:
                 continue
+            reachable = reachable or _Reachable.build(snapshot)
             raised = _raised(caller, how)
             roles, resources = reachable.for_account(account.id)
             for role in roles:
