@@ -240,6 +240,13 @@ def _relevant(text: str, resource: str) -> frozenset[int]:
     return frozenset(shape.index for shape in statement_shapes(text) if statement_may_match_resource(shape, resource))
 
 
+def _relevant_among(text: str, resource: str, indices: tuple[int, ...]) -> frozenset[int]:
+    """`_relevant` of just these statements (a caller's own, out of a policy of thousands)."""
+    shapes = _shapes_by_index(text)
+    return frozenset(index for index in indices
+                     if index in shapes and statement_may_match_resource(shapes[index], resource))
+
+
 _AWS_CALLERS = frozenset({NodeKind.USER, NodeKind.ROLE})
 _PASS_THROUGH = frozenset({"aws", "service", "federated"})
 
@@ -290,7 +297,8 @@ def _shapes_by_index(text: str) -> dict[int, StatementShape]:
 
 
 @lru_cache(maxsize=65536)
-def _masks_by_index(text: str, names: tuple[str, ...]) -> dict[int, tuple[bool, int]]:
+def statement_masks_by_index(text: str, names: tuple[str, ...]) -> dict[int, tuple[bool, int]]:
+    """`statement_masks` by statement index: (is an Allow, mask of the names its Action covers)."""
     return {index: (is_allow, mask) for index, is_allow, mask in statement_masks(text, names)}
 
 
@@ -410,9 +418,11 @@ def _classes(group: ActionGroup, grantors: list[LoadedPolicy], identities: int, 
     identity = resource_named = resource_alone = 0
     named, alone = naming
     for position, loaded in enumerate(grantors):
-        relevant = _relevant(loaded.text, group.resource)
         is_identity = position < identities
-        for index, is_allow, mask in _statements_of(loaded.text, group.names, None if is_identity else resource_side):
+        among = None if is_identity else resource_side
+        relevant = (_relevant(loaded.text, group.resource) if among is None
+                    else _relevant_among(loaded.text, group.resource, among))
+        for index, is_allow, mask in _statements_of(loaded.text, group.names, among):
             covered = mask & group.mask
             if not covered or index not in relevant:
                 continue
@@ -438,7 +448,7 @@ def _statements_of(text: str, names: tuple[str, ...],
     """`statement_masks` of a policy, limited to `indices` (ascending) when given."""
     if indices is None:
         return statement_masks(text, names)
-    masks = _masks_by_index(text, names)
+    masks = statement_masks_by_index(text, names)
     return [(index, *masks[index]) for index in indices if index in masks]
 
 

@@ -27,6 +27,7 @@ requests with policy variables in a Resource element, are never moved to another
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -42,6 +43,7 @@ from graph.edges.common import (
     evaluate_pair,
     naming_statements,
     statement_masks,
+    statement_masks_by_index,
 )
 from graph.edges.statements import (
     account_of_principal,
@@ -52,7 +54,7 @@ from graph.edges.statements import (
     statement_shapes,
 )
 from graph.model import Resource, ResourceType
-from graph.policy import Policy
+from graph.policy import Policy, Statement
 from graph.policy.conditions import Tri
 from graph.policy.context import RequestContext as PolicyContext
 from graph.policy.resources_match import statement_resource_outcome
@@ -250,13 +252,25 @@ def _normal(text: str, arn: str, account: str) -> str:
     return text.replace(arn, _ARN).replace(account, _ACCOUNT)
 
 
-def _applies(policy: Policy, text: str, resource_type: str, arn: str) -> tuple[int, ...] | None:
+@lru_cache(maxsize=4096)
+def _statements_by_index(policy: Policy) -> dict[int, Statement]:
+    return {statement.index: statement for statement in policy.statements}
+
+
+def _applies(policy: Policy, text: str, resource_type: str, arn: str,
+             among: tuple[int, ...] | None = None) -> tuple[int, ...] | None:
     """Statements covering a catalogue action whose Resource element covers `arn`, by the evaluator's
-    own matching (None when one holds a policy variable: its outcome depends on more than the ARN)."""
+    own matching (None when one holds a policy variable: its outcome depends on more than the ARN).
+    With `among`, only those statements are looked at (the others cannot name the caller)."""
     names = catalogue_masks(resource_type)[0]
-    by_index = {statement.index: statement for statement in policy.statements}
+    by_index = _statements_by_index(policy)
     found = []
-    for index, _, _ in statement_masks(text, names):
+    if among is None:
+        covering: Iterable[int] = (index for index, _, _ in statement_masks(text, names))
+    else:
+        masks = statement_masks_by_index(text, names)
+        covering = [index for index in among if index in masks]
+    for index in covering:
         statement = by_index.get(index)
         if statement is None or statement.resource_templates:
             return None
@@ -382,13 +396,14 @@ class SharedOutcomes:
             bearing = self._bearings[bearing_key] = tuple(
                 (position, loaded.text) for position, loaded in enumerate(caller.identity)
                 if _bearing(loaded.text, resource.type, resource.arn, with_children))
+        among = naming_statements(caller, target)
         static_key = (target.node, self._side_of(caller), bearing,
-                      tuple((group.resource, group.mask, group.scope) for group in groups))
+                      tuple((group.resource, group.mask, group.scope) for group in groups), among)
         static = self._static.get(static_key)
         if static is None:
             if len(self._static) >= _MEMO_LIMIT:
                 self._static.clear()
-            part, keys, positions = self._static_part(caller, target, resource, groups)
+            part, keys, positions = self._static_part(caller, target, resource, groups, among)
             static = self._static[static_key] = (self._interned(part), keys, positions)
         part, keys, positions = static
         identity = caller.identity
@@ -399,10 +414,13 @@ class SharedOutcomes:
                          side.get(key, _ABSENT if key in side_absent else None)) for key in keys)
         return (part, caller.account == target.account, naming, context), places
 
-    def _static_part(self, caller: Caller, target: Target, resource: Resource,
-                     groups: list[ActionGroup]) -> tuple[tuple[object, ...], tuple[str, ...], tuple[tuple[int, int], ...]]:
+    def _static_part(self, caller: Caller, target: Target, resource: Resource, groups: list[ActionGroup],
+                     among: tuple[int, ...] | None) -> tuple[tuple[object, ...], tuple[str, ...], tuple[tuple[int, int], ...]]:
         """The key's part that callers of the same identity texts, boundary and SCPs share on one resource,
-        the context keys its policies read, and where its identity statements sit."""
+        the context keys its policies read, and where its identity statements sit.
+
+        `among`: the resource policy's statements that may name the caller (`naming_statements`); only
+        they are matched against the groups' ARNs, and the part holds them."""
         projection = project(caller, resource)
         policies = self._policies(projection, caller, target)
         keys: set[str] = set()
@@ -410,7 +428,10 @@ class SharedOutcomes:
         portable = True
         for group in groups:
             for loaded in policies:
-                matched = self._applies_of(loaded, resource.type, group.resource)
+                if among is not None and loaded is target.policy:
+                    matched = _applies(loaded.policy, loaded.text, resource.type, group.resource, among)
+                else:
+                    matched = self._applies_of(loaded, resource.type, group.resource)
                 portable = portable and matched is not None
                 applies.append(matched)
         for loaded in policies:
@@ -420,8 +441,8 @@ class SharedOutcomes:
                        None if group.scope is None else _normal(group.scope, arn, account)) for group in groups)
         texts = tuple(_normal(text, arn, account) for text in projection.texts)
         where = self._class_of(target, resource) if portable else (target.node,)
-        return ((where, caller.kind, texts, self._identity_of(caller), shape, tuple(applies)), tuple(sorted(keys)),
-                projection.positions)
+        return ((where, caller.kind, texts, self._identity_of(caller), shape, tuple(applies), among),
+                tuple(sorted(keys)), projection.positions)
 
     def _applies_of(self, loaded: LoadedPolicy, resource_type: str, arn: str) -> tuple[int, ...] | None:
         # the policy already parsed (a parse without its id would be a second copy in the parser's cache)
