@@ -22,6 +22,7 @@ from typing import Protocol
 from graph.edges.assume_role import role_target
 from graph.edges.catalog import service_of
 from graph.edges.common import (
+    ALLOW_ALL,
     ActionGroup,
     Caller,
     EdgeKind,
@@ -32,7 +33,7 @@ from graph.edges.common import (
     evaluate_pair,
     load_policy,
 )
-from graph.edges.iam_actions import Check, Outcome, combine, decide, unbounded
+from graph.edges.iam_actions import Check, Outcome, best, combine, decide, unbounded
 from graph.edges.principals import PrincipalIndex
 from graph.edges.resources import resource_target
 from graph.edges.shared import action_groups
@@ -44,6 +45,11 @@ from graph.edges.statements import (
 )
 from graph.edges.version_label import SET_DEFAULT, version_label
 from graph.model import Account, ManagedPolicy, PolicyVersion, Resource, Role, Snapshot, User
+
+_USER_POLICY = ("iam:PutUserPolicy", "iam:AttachUserPolicy")
+_ROLE_POLICY = ("iam:PutRolePolicy", "iam:AttachRolePolicy")
+_GROUP_POLICY = ("iam:PutGroupPolicy", "iam:AttachGroupPolicy")
+
 
 class Place(StrEnum):
     """Where the switched policy sits in the caller's identity side."""
@@ -97,6 +103,44 @@ def _switch(caller: Caller, policy: ManagedPolicy, version: PolicyVersion, place
     return Switch(permission, switched, changed)
 
 
+def _own_policy_checks(principal: User | Role, account: Account) -> list[tuple[str, str]]:
+    """(IAM action, ARN) pairs that let a principal write its own identity policies."""
+    if isinstance(principal, Role):
+        return [(action, principal.arn) for action in _ROLE_POLICY]
+    checks = [(action, principal.arn) for action in _USER_POLICY]
+    checks += [(action, group.arn) for group in account.groups if group.name in principal.group_names
+               for action in _GROUP_POLICY]
+    own = [arn for arn in principal.managed_policy_arns if ":iam::aws:" not in arn]
+    own += [arn for group in account.groups if group.name in principal.group_names
+            for arn in group.managed_policy_arns if ":iam::aws:" not in arn]
+    return checks + [("iam:CreatePolicyVersion", arn) for arn in dict.fromkeys(own)]
+
+
+def _then_raised(caller: Caller, switch: Switch, principal: User | Role, account: Account) -> Switch | None:
+    """The switched caller raised to Allow `*` when the older version lets it write its own policies.
+
+    Only when the caller cannot do so today (then escalation's self-raise already has its edges).
+    Its boundary stays: what the raise gains is still capped by it and by the SCPs.
+    """
+    found = []
+    for action, arn in _own_policy_checks(principal, account):
+        check = Check(action, arn, account.id, context={"aws:ResourceAccount": account.id})
+        outcome = decide(switch.switched, check)
+        if outcome is not None and decide(caller, check) is None:
+            found.append(outcome)
+    used = best(found)
+    if used is None:
+        return None
+    permission = combine((switch.permission, used))
+    if permission is None:
+        return None
+    everything = load_policy(ALLOW_ALL, f"policy {principal.name} would give itself ({used.actions[0]})")
+    was = switch.switched
+    raised = Caller(was.node, was.kind, was.principal, was.account, (*was.identity, everything), was.boundary,
+                    was.scps, was.context)
+    return Switch(permission, raised, tuple(statement_shapes(ALLOW_ALL.text)))
+
+
 def _switches(caller: Caller, principal: User | Role, account: Account,
               versioned: dict[str, ManagedPolicy], groups: dict[str, tuple[str, ...]]) -> Iterator[Switch]:
     places: dict[str, set[Place]] = {}
@@ -115,6 +159,9 @@ def _switches(caller: Caller, principal: User | Role, account: Account,
             found = _switch(caller, policy, version, frozenset(where), permission)
             if found is not None:
                 yield found
+                raised = _then_raised(caller, found, principal, account)
+                if raised is not None:
+                    yield raised
 
 
 class Reachable(Protocol):

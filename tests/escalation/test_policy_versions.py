@@ -281,3 +281,23 @@ def test_cli_who_can_json_shows_the_switch_and_edges_can_leave_it_out(tmp_path: 
     code, out = _cli(capsys, "who-can", SECRETS.arn, "--snapshot", str(path), "--json", "--edges",
                      "-privilege-escalation")
     assert code == 0 and DEV not in {entry["principal"] for entry in json.loads(out)["principals"]}
+
+
+def test_older_version_that_lets_it_write_its_own_policy_chains_into_a_raise() -> None:
+    # v1 let dev put an inline policy on itself: switch, then write Allow * (escalation's self-raise, chained)
+    snap = _world(_dev(allow(SET_DEFAULT, POLICY)),
+                  _policy([allow("s3:ListAllMyBuckets")], [allow("iam:PutUserPolicy", DEV)]))
+    found = _esc(snap, SECRETS.arn)
+    assert found and all(e["actions"][:2] == (SET_DEFAULT, "iam:PutUserPolicy") for e in found)
+    gained = {action for e in found for action in e["actions"]}
+    assert {"s3:GetObject", "s3:PutObject", "s3:PutBucketPolicy"} <= gained, "everything, as a raised caller gets"
+
+
+def test_chained_raise_still_capped_by_the_boundary() -> None:
+    # dev's boundary allows only the switch, iam:PutUserPolicy and s3:ListBucket: the raise reads no object
+    boundary = doc(allow([SET_DEFAULT, "iam:PutUserPolicy", "s3:ListBucket"]))
+    limits = replace(_policy([]), arn=f"arn:aws:iam::{A}:policy/Limits", name="Limits", document=boundary,
+                     other_versions=())
+    snap = _world(_dev(allow(SET_DEFAULT, POLICY), boundary=limits.arn),
+                  _policy([allow("s3:ListAllMyBuckets")], [allow("iam:PutUserPolicy", DEV)]), limits)
+    assert [e["actions"] for e in _esc(snap, SECRETS.arn)] == [(SET_DEFAULT, "iam:PutUserPolicy", "s3:ListBucket")]
