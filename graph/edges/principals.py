@@ -28,7 +28,8 @@ from graph.policy import Policy, policy_from_text
 from graph.policy.actions import rcp_supported_services
 
 
-_ACCOUNT_IDS = re.compile(r"(?<!\d)\d{12}(?!\d)")
+_DIGIT_RUNS = re.compile(r"\d{12,}")
+"""Runs of 12 digits or more: those of exactly 12 are the account ids a text can name."""
 
 
 @dataclass(slots=True)
@@ -38,6 +39,7 @@ class _Loader:
     parsed: dict[str, Policy] = field(default_factory=dict)
     allows: dict[str, tuple[StatementShape, ...]] = field(default_factory=dict)
     services: dict[str, frozenset[str]] = field(default_factory=dict)
+    profiles: dict[tuple[str, ...], tuple[tuple[StatementShape, ...], frozenset[str]]] = field(default_factory=dict)
 
     def load(self, document: PolicyDocument, policy_id: str) -> LoadedPolicy:
         """The document parsed by the evaluator under `policy_id`."""
@@ -56,6 +58,14 @@ class _Loader:
         found = self.allows.get(text)
         if found is None:
             found = self.allows[text] = tuple(shape for shape in statement_shapes(text) if shape.allows)
+        return found
+
+    def profile(self, texts: tuple[str, ...]) -> tuple[tuple[StatementShape, ...], frozenset[str]]:
+        """The Allow statements of an identity (its policy texts, in order) and the services they name."""
+        found = self.profiles.get(texts)
+        if found is None:
+            found = self.profiles[texts] = (tuple(shape for text in texts for shape in self.allows_of(text)),
+                                            frozenset().union(*(self.services_of(text) for text in texts)))
         return found
 
     def services_of(self, text: str) -> frozenset[str]:
@@ -149,9 +159,8 @@ class PrincipalIndex:
         kind, _, name = caller.node.split(":", 5)[5].partition("/")
         self._by_name[(caller.account, kind, name.rsplit("/", 1)[-1])] = caller
         self.by_account.setdefault(caller.account, []).append(caller)
-        self._allows[caller.node] = tuple(shape for loaded in caller.identity
-                                          for shape in loader.allows_of(loaded.text))
-        services = frozenset().union(*(loader.services_of(policy.text) for policy in caller.identity))
+        allows, services = loader.profile(tuple(loaded.text for loaded in caller.identity))
+        self._allows[caller.node] = allows
         for service in services:
             self._by_service.setdefault((caller.account, service), []).append(caller.node)
         self._nodes_cache.clear()
@@ -235,18 +244,19 @@ def _external_accounts(snapshot: Snapshot) -> tuple[str, ...]:
     collected = {account.id for account in snapshot.accounts}
     known = {member.id for member in snapshot.organization.accounts} if snapshot.organization else set()
     seen = known | collected
+    documents: dict[str, None] = {}
     for account in snapshot.accounts:
-        documents = [role.trust_policy.text for role in account.roles]
-        documents += [resource.policy.text for resource in account.resources if resource.policy is not None]
-        for text in documents:
-            if seen.issuperset(_ACCOUNT_IDS.findall(text)):
-                continue  # every account it could name (an id appears as 12 digits in the text) is known
-            for shape in statement_shapes(text):
-                for ref in shape.principals if shape.allows else ():
-                    named = account_of_principal(ref.value) if ref.kind == "aws" else None
-                    if named is not None:
-                        known.add(named)
-                        seen.add(named)
+        documents.update((role.trust_policy.text, None) for role in account.roles)
+        documents.update((resource.policy.text, None) for resource in account.resources if resource.policy is not None)
+    for text in documents:
+        if seen.issuperset(run for run in _DIGIT_RUNS.findall(text) if len(run) == 12):
+            continue  # every account it could name (an id appears as 12 digits in the text) is known
+        for shape in statement_shapes(text):
+            for ref in shape.principals if shape.allows else ():
+                named = account_of_principal(ref.value) if ref.kind == "aws" else None
+                if named is not None:
+                    known.add(named)
+                    seen.add(named)
     return tuple(sorted(known - collected))
 
 
