@@ -157,17 +157,29 @@ def named_principal(index: int, first: int = FIRST_NAMED) -> str:
             f"arn:aws:sts::{account}:assumed-role/reader-{index}/session")[index % 3]
 
 
-def many_principals_snapshot(statements: int, *, first: int = FIRST_NAMED, denied: int | None = None) -> dict[str, Any]:
+class Scoping(StrEnum):
+    """What the statements of `many_principals_snapshot` grant: every object, or each its own key prefix."""
+
+    WHOLE = "whole"
+    OWN_PREFIX = "own-prefix"
+    """Statement i grants `crowded/p<i>/*`: every caller gets a prefix group of its own."""
+
+
+def many_principals_snapshot(statements: int, *, first: int = FIRST_NAMED, denied: int | None = None,
+                             scoping: Scoping = Scoping.WHOLE) -> dict[str, Any]:
     """A bucket policy of `statements` statements, each granting s3:GetObject to another account's principal.
 
-    Statement i names account `first + i` (its root, a role or a role session: `named_principal`);
+    Statement i names account `first + i` (its root, a role or a role session: `named_principal`) on
+    every object of the bucket, or (`Scoping.OWN_PREFIX`) on the key prefix `p<i>/`;
     with `denied`, a last statement denies every principal of that account (by its root). The
     bucket's own account holds a role `Reader` that the policy also names, and a role `Bystander`
     that nothing grants the bucket. Other accounts are not collected: each stands for its principals.
     """
     found: list[dict[str, Any]] = [
         {"Sid": f"S{index}", "Effect": "Allow", "Principal": {"AWS": named_principal(index, first)},
-         "Action": "s3:GetObject", "Resource": f"{CROWDED}/*"} for index in range(statements)]
+         "Action": "s3:GetObject",
+         "Resource": f"{CROWDED}/p{index}/*" if scoping is Scoping.OWN_PREFIX else f"{CROWDED}/*"}
+        for index in range(statements)]
     found.append({"Sid": "OwnReader", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{DEV}:role/Reader"},
                   "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": [CROWDED, f"{CROWDED}/*"]})
     if denied is not None:
@@ -181,10 +193,11 @@ def many_principals_snapshot(statements: int, *, first: int = FIRST_NAMED, denie
     return _base_snapshot(roles, [bucket])
 
 
-def crowded_questions(statements: int, *, first: int = FIRST_NAMED, denied: int | None = None) -> Figures:
+def crowded_questions(statements: int, *, first: int = FIRST_NAMED, denied: int | None = None,
+                      scoping: Scoping = Scoping.WHOLE) -> Figures:
     """What a user pays on `many_principals_snapshot`: CPU of the build, who-can on the bucket with and
     without an action, and paths from one named account, and what each answered."""
-    snapshot = parse_snapshot(many_principals_snapshot(statements, first=first, denied=denied))
+    snapshot = parse_snapshot(many_principals_snapshot(statements, first=first, denied=denied, scoping=scoping))
     clock = _Clock()
     graph = clock.phase("build", lambda: build_graph(snapshot))
     reading = clock.phase("who_can_get_object", lambda: who_can(graph, CROWDED, action="s3:GetObject"))
@@ -194,8 +207,8 @@ def crowded_questions(statements: int, *, first: int = FIRST_NAMED, denied: int 
     clock.figures["cpu_s"] = round(sum(value for key, value in clock.figures.items() if key.endswith("_cpu_s")), 4)
     clock.figures["who_can_get_object"] = sorted(entry.principal for entry in reading.principals)
     clock.figures["who_can"] = sorted(entry.principal for entry in everything.principals)
-    clock.figures["paths"] = [[(hop.source, hop.target, [grant.sid for grant in hop.granted_by]) for hop in path.hops]
-                              for path in paths.paths]
+    clock.figures["paths"] = [[(hop.source, hop.target, [grant.sid for grant in hop.granted_by], hop.scope)
+                               for hop in path.hops] for path in paths.paths]
     return clock.figures
 
 
@@ -203,11 +216,13 @@ def case_resource_policy_principals(scale: Scale) -> Figures:
     """A bucket policy whose statements each name another account: build + who-can + paths per size."""
     sizes = (800, 1_600, 10_000) if scale is Scale.FULL else (100, 200)
     figures: Figures = {}
-    for size in sizes:
-        found = crowded_questions(size)
-        for key in ("build_cpu_s", "who_can_get_object_cpu_s", "who_can_cpu_s", "paths_cpu_s", "cpu_s"):
-            figures[f"{size}_{key}"] = found[key]
-        figures[f"{size}_who_can_principals"] = len(found["who_can"])
+    for scoping in Scoping:
+        for size in sizes:
+            found = crowded_questions(size, scoping=scoping)
+            name = f"{size}" if scoping is Scoping.WHOLE else f"{size}_{scoping.value.replace('-', '_')}"
+            for key in ("build_cpu_s", "who_can_get_object_cpu_s", "who_can_cpu_s", "paths_cpu_s", "cpu_s"):
+                figures[f"{name}_{key}"] = found[key]
+            figures[f"{name}_who_can_principals"] = len(found["who_can"])
     return figures
 
 
@@ -402,7 +417,8 @@ CASES: tuple[Case, ...] = (
     Case("policy_10k_statements", "a policy of 10,000 statements: parse, evaluate, in a snapshot, graph build",
          case_policy_statements),
     Case("resource_policy_principals", "a bucket policy of 800, 1,600 and 10,000 statements, each naming another "
-         "account: build, who-can with and without an action, paths from one account, per size",
+         "account (on every object, then each on its own key prefix): build, who-can with and without an action, "
+         "paths from one account, per size",
          case_resource_policy_principals),
     Case("snapshot_50mb", "a ~50 MB snapshot (540 synthetic accounts): load and validate", case_large_snapshot),
     Case("trust_cycle_1000", "a trust cycle of 1,000 roles (and a mesh of 4 trusts per role): who-can, paths, reach",
