@@ -223,7 +223,6 @@ class Projection:
 
 def project(caller: Caller, resource: Resource) -> Projection:
     """The caller's identity statements that could bear on `resource` (module docstring)."""
-    names = catalogue_masks(resource.type)[0]
     with_children = resource.type == ResourceType.S3_BUCKET
     texts: list[str] = []
     places: list[Place] = []
