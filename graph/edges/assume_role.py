@@ -17,7 +17,7 @@ from graph.edges.common import ActionGroup, Caller, EdgeSpec, NodeKind, PolicyKi
 from graph.edges.principals import PrincipalIndex
 from graph.edges.resource_policy import Scope, named_callers
 from graph.edges.statements import is_account_principal, statement_shapes
-from graph.edges.trust_sharing import TrustOutcomes
+from graph.edges.trust_sharing import TRUST_POLICY_ID, TrustOutcomes
 from graph.model import Role, Snapshot
 
 
@@ -25,11 +25,6 @@ def _action(caller: Caller) -> str:
     if caller.kind is NodeKind.FEDERATED:
         return "sts:AssumeRoleWithSAML" if ":saml-provider/" in caller.node else "sts:AssumeRoleWithWebIdentity"
     return "sts:AssumeRole"
-
-
-TRUST_POLICY_ID = "trust policy"
-"""The id every trust policy is parsed under: one parse (and one evaluator memo) per distinct text,
-not per role (grants name a trust statement by the role, `Grant.resource`, never by this id)."""
 
 
 def role_target(role: Role, principals: PrincipalIndex) -> Target:
@@ -52,7 +47,6 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -
     for account in snapshot.accounts:
         for role in account.roles:
             text = role.trust_policy.text
-            trust = load_policy(role.trust_policy, TRUST_POLICY_ID)
             rcps = principals.rcps(role.account_id, "sts", exempt=role.service_linked)
             callers = same_for_every_role.get(text)
             if callers is None:
@@ -67,7 +61,7 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, warnings: list[str]) -
                     continue
                 seen.add((caller.node, caller.principal))
                 action = _action(caller)
-                yield from outcomes.edges(caller, role, action, trust, rcps,
+                yield from outcomes.edges(caller, role, action, rcps,
                                           partial(_evaluate, caller, role, action, principals))
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from graph import context
 from graph.edges.account_renaming import STAND_IN, delimited, renamable, renamed
-from graph.edges.common import Caller, EdgeSpec, Grant, Levels, LoadedPolicy, NodeKind
+from graph.edges.common import Caller, EdgeSpec, Grant, Levels, NodeKind, load_policy
 from graph.edges.principals import PrincipalIndex
 from graph.edges.reads import LevelNumbers, Reads, flat, reads_of
 from graph.model import Role, Tags
@@ -35,6 +35,10 @@ _MEMO_LIMIT = 200_000
 """Outcomes kept before the memo starts afresh (bounds memory on very large organizations)."""
 
 CallerKey = tuple[str, str, str, bool]
+
+TRUST_POLICY_ID = "trust policy"
+"""The id every trust policy is parsed under: one parse (and one evaluator memo) per distinct text,
+not per role (grants name a trust statement by the role, `Grant.resource`, never by this id)."""
 
 
 @dataclass(slots=True)
@@ -67,12 +71,13 @@ class TrustOutcomes:
     _targets: dict[tuple[str, int, str], Reads] = field(default_factory=dict)
     _levels: LevelNumbers = field(default_factory=LevelNumbers)
     _union: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = field(default_factory=dict)
+    _renamings: dict[tuple[object, ...], tuple[object, ...] | None] = field(default_factory=dict)
     _role_context: dict[tuple[str, Tags], tuple[tuple[tuple[str, str, object], ...], frozenset[str]]] = field(
         default_factory=dict)
     hits: int = 0
     misses: int = 0
 
-    def edges(self, caller: Caller, role: Role, action: str, trust: LoadedPolicy, rcps: Levels | None,
+    def edges(self, caller: Caller, role: Role, action: str, rcps: Levels | None,
               evaluate: Callable[[], list[EdgeSpec]]) -> list[EdgeSpec]:
         """The edges from `caller` to `role` for `action`; `evaluate` computes them when no equal pair was seen.
 
@@ -80,11 +85,10 @@ class TrustOutcomes:
             caller: the identity side (its node, kind and principal fix its policies).
             role: the role assumed.
             action: the STS action.
-            trust: the role's trust policy, parsed.
             rcps: the RCP levels protecting the role (None: none apply).
             evaluate: `evaluate_pair` of this very pair.
         """
-        key = self._key(caller, role, action, trust, rcps)
+        key = self._key(caller, role, action, rcps)
         if key is None:
             return evaluate()
         found = self._memo.get(key)
@@ -102,51 +106,56 @@ class TrustOutcomes:
         self._memo[key] = _Stored(edges, role.arn, role.account_id)
         return edges
 
-    def _key(self, caller: Caller, role: Role, action: str, trust: LoadedPolicy,
-             rcps: Levels | None) -> tuple[object, ...] | None:
+    def _key(self, caller: Caller, role: Role, action: str, rcps: Levels | None) -> tuple[object, ...] | None:
         caller_key: CallerKey = (caller.node, str(caller.kind), caller.principal, caller.in_dataset)
         mine = self._callers.get((caller_key, action))
         if mine is None:
             policies = list(caller.request_identity) + ([caller.boundary.policy] if caller.boundary else [])
             mine = self._callers[(caller_key, action)] = reads_of(policies + flat(caller.scps), action)
+        text = role.trust_policy.text
+        account = role.account_id
         rcps_number = self._levels.of(rcps)
-        target_key = (trust.text, rcps_number, action)
+        renaming = self._renaming(caller, caller_key, text, account, rcps, rcps_number) if caller.kind in _RENAMABLE \
+            else None
+        # a renamable text's statements read the same keys and resources in every account (none holds the id)
+        target_key = (text if renaming is None else renaming[-1], rcps_number, action)
         theirs = self._targets.get(target_key)
         if theirs is None:
+            trust = load_policy(role.trust_policy, TRUST_POLICY_ID)
             theirs = self._targets[target_key] = reads_of([trust.policy] + flat(rcps), action)
         if mine.templated or theirs.templated:
             return None
         keys = self._keys(mine.keys, theirs.keys)
         read: tuple[object, ...] = ()
+        entries: tuple[tuple[str, str, object], ...] = ()
         if keys:
             # the role side's own entries for the keys read (as given: two spellings of a key stay apart)
             items, absent = self._context_of(role)
-            read = (tuple(item for item in items if item[0] in keys), keys & absent)
+            entries = tuple(item for item in items if item[0] in keys)
+            read = (entries, keys & absent)
         covered = (mine.covered(role.arn), theirs.covered(role.arn))
-        if caller.kind in _RENAMABLE:
-            renaming = self._renaming_key(caller, role, trust, rcps, read)
-            if renaming is not None:
-                return (renaming, rcps_number, action, read, covered)
-        return (caller_key, target_key, caller.account == role.account_id, read, covered)
+        if renaming is not None and not any(account in item[1] or account in str(item[2]) for item in entries):
+            return (renaming, action, read, covered)
+        return (caller_key, (text, rcps_number, action), caller.account == account, read, covered)
 
-    def _renaming_key(self, caller: Caller, role: Role, trust: LoadedPolicy, rcps: Levels | None,
-                      read: tuple[object, ...]) -> tuple[object, ...] | None:
+    def _renaming(self, caller: Caller, caller_key: CallerKey, text: str, account: str, rcps: Levels | None,
+                  rcps_number: int) -> tuple[object, ...] | None:
         """The caller and trust text with the role's account as a stand-in, when renaming it is sound
-        (graph/edges/account_renaming.py); None otherwise."""
-        account = role.account_id
-        strings = (trust.text, caller.node, caller.principal)
-        if not all(delimited(text, account) for text in strings):
-            return None
-        if account in repr(read) or account in repr(sorted(caller.context.values.items())):
-            return None
-        if any(account in loaded.text for level in rcps or () for loaded in level):
-            return None
-        normalized = trust.text.replace(account, STAND_IN)
-        if not renamable(normalized):
-            return None
-        return ("renamed", str(caller.kind), caller.node.replace(account, STAND_IN),
-                caller.principal.replace(account, STAND_IN), caller.in_dataset, account in caller.principal,
-                normalized)
+        (graph/edges/account_renaming.py) as far as the texts and the caller go; None otherwise."""
+        static_key = (caller_key, text, account, rcps_number)
+        if static_key in self._renamings:
+            return self._renamings[static_key]
+        found: tuple[object, ...] | None = None
+        normalized = text.replace(account, STAND_IN)
+        if (all(delimited(value, account) for value in (text, caller.node, caller.principal))
+                and not any(account in str(item) for item in caller.context.values.items())
+                and not any(account in loaded.text for level in rcps or () for loaded in level)
+                and renamable(normalized)):
+            found = ("renamed", str(caller.kind), caller.node.replace(account, STAND_IN),
+                     caller.principal.replace(account, STAND_IN), caller.in_dataset, account in caller.principal,
+                     rcps_number, normalized)
+        self._renamings[static_key] = found
+        return found
 
     def _keys(self, mine: frozenset[str], theirs: frozenset[str]) -> frozenset[str]:
         found = self._union.get((mine, theirs))
