@@ -46,7 +46,7 @@ from graph.edges.common import Caller, EdgeKind, EdgeSpec
 from graph.edges.principals import PrincipalIndex
 from graph.edges.resources import PRINCIPAL_KINDS, Plan, callers
 from graph.edges.shared import SharedOutcomes
-from graph.edges.statements import statement_may_cover_service, statement_may_match_resource
+from graph.edges.statements import StatementShape, statement_may_cover_service, statement_may_match_resource
 
 Attributes = dict[str, Any]
 
@@ -88,6 +88,7 @@ class LazyEdges:
     _head: dict[str, dict[str, tuple[Attributes, ...]]] = field(default_factory=dict)
     _tail: dict[tuple[str, str | None], dict[str, tuple[Attributes, ...]]] = field(default_factory=dict)
     _from: dict[str, dict[str, Split]] = field(default_factory=dict)
+    _covering: dict[tuple[str, str], tuple[StatementShape, ...]] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -244,9 +245,13 @@ class LazyEdges:
         """The `_star_callers` test for one caller (same answer, without walking every account)."""
         if caller.account == plan.resource.account_id or caller.node in plan.named_nodes:
             return False
-        return any(statement_may_cover_service(shape, plan.scope.service)
-                   and statement_may_match_resource(shape, plan.resource.arn, with_children=plan.scope.with_children)
-                   for shape in self.principals.allows_of(caller.node))
+        key = (caller.node, plan.scope.service)
+        covering = self._covering.get(key)
+        if covering is None:  # reach asks this of every "*" grant, most of them of one service
+            covering = self._covering[key] = tuple(shape for shape in self.principals.allows_of(caller.node)
+                                                   if statement_may_cover_service(shape, plan.scope.service))
+        return any(statement_may_match_resource(shape, plan.resource.arn, with_children=plan.scope.with_children)
+                   for shape in covering)
 
     def _pair(self, source: str, plan: Plan) -> Split:
         """The on-demand edges of one (source, resource) pair, evaluated alone (under the lock)."""
