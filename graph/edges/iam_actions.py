@@ -31,7 +31,7 @@ from graph.edges.statements import (
 )
 from graph.model import Snapshot
 from graph.policy.wildcard import resource_matches
-from graph.policy import Condition, Decision, Request, Result, evaluate
+from graph.policy import Condition, Decision, Request, evaluate
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 _WILDCARDS = re.compile(r"[*?]")

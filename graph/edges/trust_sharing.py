@@ -17,6 +17,10 @@ kind and principal: that is true of every caller `resource_policy.named_callers`
 edges of one role then stand for the other with the role's ARN put back as the edge's target and
 as the trust grant's resource; no other part of an edge can name the role (conditions come from
 the same texts and the same context values).
+
+For a service or identity-provider caller, a role of another account whose trust text is the same
+but for its own account id shares the answer with that id renamed, where renaming is sound
+(graph/edges/account_renaming.py).
 """
 
 from __future__ import annotations
