@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
+_settled = False  # set once `settle` has frozen a graph for the life of the process
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Disables the cyclic collector for the block (nested uses leave it to the outermost)."""
@@ -23,7 +26,22 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        _age_survivors()
         gc.enable()
+
+
+def _age_survivors() -> None:
+    """Moves what the paused block left alive straight to the oldest generation.
+
+    Everything allocated while paused sits in the youngest generation, so the first automatic
+    collection afterwards would walk all of it at once (1-2 s after a 500-account build). Freezing
+    then unfreezing splices those lists onto the oldest one in constant time; a full collection
+    still frees any cycle among them later. Skipped once something is frozen on purpose (`settle`),
+    since unfreezing would release that too.
+    """
+    if not _settled:  # not gc.get_freeze_count(): it walks every frozen object
+        gc.freeze()
+        gc.unfreeze()
 
 
 def settle() -> None:
@@ -34,4 +52,6 @@ def settle() -> None:
     worst who-can went from 1.26 s to 0.62 s CPU). Not for tests or libraries that build many graphs:
     frozen objects are never freed.
     """
+    global _settled
+    _settled = True
     gc.freeze()
