@@ -58,9 +58,11 @@ _COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("build_cpu_s", "graph build (CPU)", "s"),
     ("graph_size", "graph nodes / eager edges", ""),
     ("peak_rss_build_mib", "peak memory, load + build", "MiB"),
+    ("who_can_asked", "who-can: resources asked (a workload account's + org-wide grants)", ""),
     ("who_can_median_s", "who-can (median, cold: evaluates the resource's edges)", "s"),
     ("who_can_max_s", "who-can (max, cold)", "s"),
     ("who_can_max_cpu_s", "who-can (max, cold, CPU)", "s"),
+    ("who_can_worst", "who-can: slowest resource (action, principals)", ""),
     ("paths_median_s", "paths (median)", "s"),
     ("explorer_first_screen_s", "explorer first screen", "s"),
     ("explorer_ready_s", "explorer ready (workers done)", "s"),
@@ -185,8 +187,9 @@ def child_measure(path: Path, samples: int) -> Figures:
     _measure(figures, ("load_s", "load_cpu_s"), load)
     _measure(figures, ("build_s", "build_cpu_s", "graph_size", "peak_rss_build_mib"), build)
     if "snapshot" in state:
-        targets = _who_can_targets(state["snapshot"], samples)
-        _measure(figures, ("who_can_median_s", "who_can_max_s", "who_can_max_cpu_s"), lambda: _who_can(state, targets))
+        targets = _who_can_targets(state["snapshot"], state.get("graph"), samples)
+        _measure(figures, ("who_can_asked", "who_can_median_s", "who_can_max_s", "who_can_max_cpu_s", "who_can_worst"),
+                 lambda: _who_can(state, targets))
         _measure(figures, ("paths_median_s",), lambda: _paths(state))
         _measure(figures, ("evaluations_per_s",), lambda: _evaluations(state["snapshot"]))
         # last: it fills the memo the who-can figures above must find empty
@@ -201,17 +204,28 @@ def _middle_workload(snapshot: Any) -> Any:
     return pool[len(pool) // 2]
 
 
-def _who_can_targets(snapshot: Any, samples: int) -> list[tuple[str, str]]:
-    """Resources of every type from a workload account in the middle of the organization."""
+def _who_can_targets(snapshot: Any, graph: Any, samples: int) -> list[tuple[str, str]]:
+    """Every resource of a workload account in the middle of the organization, plus the resources
+    other accounts grant to the whole organization (`"*"` with an org condition: the largest answers),
+    each with its type's typical action; `samples` > 0 keeps that many, spread over the types."""
     account = _middle_workload(snapshot)
     by_type: dict[str, list[str]] = {}
     for item in account.resources:
         by_type.setdefault(item.type, []).append(item.arn)
     targets: list[tuple[str, str]] = []
-    while len(targets) < samples and any(by_type.values()):
+    wanted = samples if samples > 0 else sum(len(arns) for arns in by_type.values())
+    while len(targets) < wanted and any(by_type.values()):
         for type_, arns in sorted(by_type.items()):
-            if arns and len(targets) < samples:
+            if arns and len(targets) < wanted:
                 targets.append((arns.pop(0), _ACTIONS.get(type_, "*")))
+    lazy = getattr(graph, "lazy", None)
+    resources = {item.arn: item for a in snapshot.accounts for item in a.resources}
+    seen_types: set[str] = set()
+    for arn in sorted(getattr(lazy, "star_targets", ())):
+        found = resources.get(arn)
+        if found is not None and found.type not in seen_types and found.account_id != account.id:
+            seen_types.add(found.type)
+            targets.append((arn, _ACTIONS.get(found.type, "*")))
     return targets
 
 
@@ -222,8 +236,10 @@ def _who_can(state: dict[str, Any], targets: list[tuple[str, str]]) -> dict[str,
     (who_can,) = _import("graph.query", "who_can")
     timed = [_timed(lambda arn=arn, action=action: who_can(state["graph"], arn, action=action)) for arn, action in targets]
     times = [t.seconds for t in timed]
-    return {"who_can_median_s": round(statistics.median(times), 4), "who_can_max_s": round(max(times), 4),
-            "who_can_max_cpu_s": round(max(t.cpu for t in timed), 4)}
+    worst = max(range(len(timed)), key=lambda i: timed[i].cpu)
+    return {"who_can_asked": len(timed), "who_can_median_s": round(statistics.median(times), 4),
+            "who_can_max_s": round(max(times), 4), "who_can_max_cpu_s": round(timed[worst].cpu, 4),
+            "who_can_worst": f"{targets[worst][0]} ({targets[worst][1]}, {len(timed[worst].value.principals):,} principals)"}
 
 
 def _full(state: dict[str, Any]) -> dict[str, Any]:
@@ -480,7 +496,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50,500,2000", help="comma-separated numbers of accounts")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--samples", type=int, default=7, help="resources per who-can median")
+    parser.add_argument("--samples", type=int, default=0,
+                        help="resources of the workload account asked who-can (0: all of them)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--keep", type=Path, default=None, help="keep the generated snapshots in this directory")
     parser.add_argument("--phase-limit", type=float, default=600.0,
