@@ -7,6 +7,8 @@ would otherwise read `[false]` or `[bold]` as markup and drop it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tui.cli import main
@@ -33,3 +35,34 @@ def test_markup_in_names_is_printed_literally() -> None:
     text = literal("role/[bold]evil[/bold]\x1b[31m")
     assert text.plain == "role/[bold]evil[/bold]\\x1b[31m"
     assert not text.spans
+
+
+def test_who_can_with_hundreds_of_principals_lists_every_one_under_its_account(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Above 300 principals the table becomes a list (rich took ~20 s to lay out 8,500 boxed rows):
+    the same principals, statuses and paths, one heading per account."""
+    import json
+
+    path = str(tmp_path / "org20.json.gz")
+    _run(capsys, "demo", "generate", "--accounts", "20", "--seed", "1", "-o", path)
+    # the shared-services ECR repository is readable by the whole organization ('*' + aws:PrincipalOrgID)
+    from graph.snapshot import load_snapshot
+    snapshot = load_snapshot(path)
+    arn = next(r.arn for a in snapshot.accounts for r in a.resources if r.arn.endswith(":repository/base-images"))
+    answer = json.loads(_run(capsys, "who-can", arn, "--action", "ecr:BatchGetImage", "--snapshot", path, "--json"))
+    principals = answer["principals"]
+    assert len(principals) > 300
+    out = _run(capsys, "who-can", arn, "--action", "ecr:BatchGetImage", "--snapshot", path)
+    assert "┃" not in out  # no boxed table
+    lines = out.splitlines()
+    headings = {line.removeprefix("account "): number for number, line in enumerate(lines) if line.startswith("account ")}
+    assert set(headings) == {p["account"] or "-" for p in principals}
+    entries = [line for line in lines if line.startswith("  ") and not line.startswith("    ")]
+    assert len(entries) == len(principals)
+    for principal in principals:
+        hops = principal["hops"]
+        name = principal["principal"]
+        readable = name.split(":", 5)[5] + f" ({name.split(':')[4]})" if name.startswith("arn:aws:iam:") else name
+        expected = f"  {readable} · {principal['kind']} · {principal['status']} · {hops} hop{'' if hops == 1 else 's'}"
+        assert expected in entries, expected
+    assert f"{len(principals):,} principals in {len(headings):,} accounts" in out
