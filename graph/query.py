@@ -279,13 +279,59 @@ def _is_final_target(ag: AccessGraph, node: str) -> bool:
     return ag.graph.nodes[node]["kind"] in (str(NodeKind.RESOURCE), str(NodeKind.ROLE))
 
 
+class _HopMaker:
+    """`_best_hop` for one question, where many sources have edges with the very same attribute dicts.
+
+    The on-demand edges of a `"*"` grant give thousands of principals the same few attribute dicts
+    (`LazyEdges`): the best of a list of dicts, and each dict's hop fields, are worked out once.
+    Dicts are told apart by identity, so the maker lives no longer than the question (every dict it
+    saw stays alive meanwhile, held by the graph or the on-demand memo).
+    """
+
+    __slots__ = ("_action", "_best", "_fields")
+
+    def __init__(self, action: str | None) -> None:
+        self._action = action
+        self._best: dict[tuple[int, ...], dict[str, Any] | None] = {}
+        self._fields: dict[int, tuple[Any, ...]] = {}
+
+    def best(self, source: str, target: str, edges: list[dict[str, Any]]) -> Hop | None:
+        """The same hop as `_best_hop(ag, source, target, action, edges)`."""
+        key = tuple(map(id, edges))
+        if key in self._best:
+            data = self._best[key]
+        else:
+            data = self._best[key] = self._choose(source, target, edges)
+        if data is None:
+            return None
+        fields = self._fields.get(id(data))
+        if fields is None:
+            hop = Hop.from_edge(source, target, data)
+            self._fields[id(data)] = (hop.kind, hop.actions, hop.status, hop.conditions, hop.deny_conditions,
+                                      hop.granted_by, hop.chained, hop.scope, hop.contested)
+            return hop
+        return Hop(source, target, *fields)
+
+    def _choose(self, source: str, target: str, edges: list[dict[str, Any]]) -> dict[str, Any] | None:
+        best: dict[str, Any] | None = None
+        rank: tuple[Status, int] | None = None
+        for data in edges:
+            if not _allows(data, self._action):
+                continue
+            hop = Hop.from_edge(source, target, data)
+            if rank is None or (hop.status, len(hop.conditions)) < rank:
+                best, rank = data, (hop.status, len(hop.conditions))
+        return best
+
+
 def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: int) -> dict[str, AccessPath]:
     """The best (shortest, then allowed, then fewest conditions) path from every origin to `target`."""
     graph = ag.graph
     best: dict[str, AccessPath] = {}
     frontier: dict[str, AccessPath] = {}
+    last = _HopMaker(action)
     for source, edges in _into(ag, target, action).items():
-        hop = _best_hop(ag, source, target, action, edges)
+        hop = last.best(source, target, edges)
         if hop is not None and hop.kind is not EdgeKind.MEMBER:
             frontier[source] = AccessPath((hop,))
     for _ in range(max_hops):
@@ -296,9 +342,12 @@ def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: in
             if graph.nodes[node]["kind"] not in _PRINCIPALS:
                 continue  # only users and roles are passed through
             length, status, conditions = _rank(path)
+            floor = (length + 1, status, conditions)  # no hop in front of `path` makes a better rank
             for source in graph.predecessors(node):
                 if source in best or source == target:
                     continue
+                if source in following and not floor < ranks[source]:
+                    continue  # cannot beat the path already found (ties keep the first, as below)
                 hop = _best_hop(ag, source, node, None)
                 if hop is None:
                     continue

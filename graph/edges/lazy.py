@@ -38,14 +38,14 @@ evaluator's caches and the principal index's caches, so two workers never fill t
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.edges.common import Caller, EdgeKind, EdgeSpec
 from graph.edges.principals import PrincipalIndex
 from graph.edges.resources import PRINCIPAL_KINDS, Plan, callers
-from graph.edges.shared import SharedOutcomes
+from graph.edges.shared import Shared, SharedOutcomes
 from graph.edges.statements import StatementShape, statement_may_cover_service, statement_may_match_resource
 
 Attributes = dict[str, Any]
@@ -89,6 +89,8 @@ class LazyEdges:
     _tail: dict[tuple[str, str | None], dict[str, tuple[Attributes, ...]]] = field(default_factory=dict)
     _from: dict[str, dict[str, Split]] = field(default_factory=dict)
     _covering: dict[tuple[str, str], tuple[StatementShape, ...]] = field(default_factory=dict)
+    _by_service: dict[str, list[tuple[str, list[tuple[str, int]]]]] = field(default_factory=dict)
+    _shape_classes: list[tuple[StatementShape, ...]] = field(default_factory=list)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -176,9 +178,8 @@ class LazyEdges:
         """Every on-demand edge, resource by resource (the whole build's cost: for exports and diffs)."""
         for arn, plan in self.plans.items():
             with self._lock:
-                head = [edge for caller in self._callers_of(plan) for edge in self._evaluate(caller, plan)]
-                tail = [edge for caller in self._star_callers(plan) for edge in self._evaluate(caller, plan)] \
-                    if plan.star else []
+                head = self._evaluate_all(self._callers_of(plan), plan)
+                tail = self._evaluate_all(self._star_callers(plan), plan) if plan.star else []
             self._remember_head(arn, head)
             yield from head
             yield from tail
@@ -200,8 +201,7 @@ class LazyEdges:
         with self._lock:
             found = self._head.get(arn)
             if found is None:
-                edges = [edge for caller in self._callers_of(plan) for edge in self._evaluate(caller, plan)]
-                found = self._remember_head(arn, edges)
+                found = self._head[arn] = self._attributes_by_source(self._callers_of(plan), plan, None)
         return found
 
     def _remember_head(self, arn: str, edges: list[EdgeSpec]) -> dict[str, tuple[Attributes, ...]]:
@@ -211,6 +211,35 @@ class LazyEdges:
                 found = self._head[arn] = _by_source(edges)
         return found
 
+    def _attributes_by_source(self, callers: Iterable[Caller], plan: Plan,
+                              action: str | None) -> dict[str, tuple[Attributes, ...]]:
+        """Source -> its edges' attributes, in the callers' order (under the lock).
+
+        Callers whose edges are the same but for their source (an equal `Shared` token) share one
+        tuple of attribute dicts: a `"*"` grant gives thousands of principals the same few answers,
+        and nothing mutates edge attributes.
+        """
+        found: dict[str, list[Attributes]] = {}
+        made: dict[Shared, tuple[Attributes, ...]] = {}
+        for caller, edges, token in self.outcomes.edges_of(callers, plan.target, plan.resource, only=action):
+            if self.wanted is not None:
+                edges = [edge for edge in edges if edge.kind in self.wanted]
+            if not edges:
+                continue
+            attributes = made.get(token) if token is not None else None
+            if attributes is None:
+                attributes = tuple(edge.attributes() for edge in edges)
+                if token is not None:
+                    made[token] = attributes
+            for edge, data in zip(edges, attributes):
+                found.setdefault(edge.source, []).append(data)
+        return {source: tuple(attributes) for source, attributes in found.items()}
+
+    def _evaluate_all(self, callers: Iterable[Caller], plan: Plan, action: str | None = None) -> list[EdgeSpec]:
+        """The edges of every caller, in order (under the lock)."""
+        return [edge for _, edges, _ in self.outcomes.edges_of(callers, plan.target, plan.resource, only=action)
+                for edge in edges if self.wanted is None or edge.kind in self.wanted]
+
     def _tail_of(self, plan: Plan, action: str | None) -> dict[str, tuple[Attributes, ...]]:
         key = (plan.resource.arn, action)
         found = self._tail.get(key)
@@ -219,8 +248,7 @@ class LazyEdges:
         with self._lock:
             found = self._tail.get(key)
             if found is None:
-                edges = [edge for caller in self._star_callers(plan) for edge in self._evaluate(caller, plan, action)]
-                found = self._tail[key] = _by_source(edges)
+                found = self._tail[key] = self._attributes_by_source(self._star_callers(plan), plan, action)
         return found
 
     def _callers_of(self, plan: Plan) -> tuple[Caller, ...]:
@@ -233,23 +261,65 @@ class LazyEdges:
         return found
 
     def _star_callers(self, plan: Plan) -> list[Caller]:
-        """The other accounts' principals a `"*"` grant leaves to be evaluated (under the lock)."""
+        """The other accounts' principals a `"*"` grant leaves to be evaluated (under the lock).
+
+        `PrincipalIndex.candidates` of every other account, in its order, with each distinct set of
+        covering statements matched against the ARN once rather than once per principal.
+        """
         resource = plan.resource
+        service = plan.scope.service
         evaluated = plan.named_nodes  # the build evaluates no other account's principal it does not name
-        return [caller for account in sorted(self.principals.by_account) if account != resource.account_id
-                for caller in self.principals.candidates(account, plan.scope.service, resource.arn,
-                                                         with_children=plan.scope.with_children)
-                if caller.node not in evaluated]
+        matches: dict[int, bool] = {}
+        found = []
+        callers = self.principals.callers
+        for account, nodes in self._service_lists(service):
+            if account == resource.account_id:
+                continue
+            for node, shapes_class in nodes:
+                admitted = matches.get(shapes_class)
+                if admitted is None:
+                    admitted = matches[shapes_class] = any(
+                        statement_may_match_resource(shape, resource.arn, with_children=plan.scope.with_children)
+                        for shape in self._shape_classes[shapes_class])
+                if admitted and node not in evaluated:
+                    found.append(callers[node])
+        return found
+
+    def _service_lists(self, service: str) -> list[tuple[str, list[tuple[str, int]]]]:
+        """Every account's principals that may be allowed `service`, in `candidates` order, with the
+        number of their covering statements' class (made once per service, under the lock)."""
+        found = self._by_service.get(service)
+        if found is None:
+            numbers: dict[tuple[StatementShape, ...], int] = {
+                shapes: number for number, shapes in enumerate(self._shape_classes)}
+            found = []
+            for account in sorted(self.principals.by_account):
+                nodes = []
+                for node in sorted(self.principals.service_nodes(account, service)):
+                    covering = self._covering_of(node, service)
+                    number = numbers.get(covering)
+                    if number is None:
+                        number = numbers[covering] = len(self._shape_classes)
+                        self._shape_classes.append(covering)
+                    nodes.append((node, number))
+                found.append((account, nodes))
+            self._by_service[service] = found
+        return found
+
+    def _covering_of(self, node: str, service: str) -> tuple[StatementShape, ...]:
+        """The principal's Allow statements that could cover some action of `service`."""
+        key = (node, service)
+        covering = self._covering.get(key)
+        if covering is None:  # reach asks this of every "*" grant, most of them of one service
+            covering = self._covering[key] = tuple(shape for shape in self.principals.allows_of(node)
+                                                   if statement_may_cover_service(shape, service))
+        return covering
 
     def _admits(self, caller: Caller, plan: Plan) -> bool:
         """The `_star_callers` test for one caller (same answer, without walking every account)."""
         if caller.account == plan.resource.account_id or caller.node in plan.named_nodes:
             return False
-        key = (caller.node, plan.scope.service)
-        covering = self._covering.get(key)
-        if covering is None:  # reach asks this of every "*" grant, most of them of one service
-            covering = self._covering[key] = tuple(shape for shape in self.principals.allows_of(caller.node)
-                                                   if statement_may_cover_service(shape, plan.scope.service))
+        covering = self._covering_of(caller.node, plan.scope.service)
         return any(statement_may_match_resource(shape, plan.resource.arn, with_children=plan.scope.with_children)
                    for shape in covering)
 

@@ -27,7 +27,7 @@ requests with policy variables in a Resource element, are never moved to another
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -325,6 +325,18 @@ def _moved(edges: list[EdgeSpec], source: str, target: str, mapping: dict[Place,
     return found
 
 
+Shared = tuple[tuple[object, ...], tuple[Place, ...]]
+"""A memo key and the caller's identity statements: callers with equal ones get the same edges but for the source."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What the callers of one profile share on one resource in one `edges_of` call."""
+
+    groups: list[ActionGroup]
+    static: tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]] | None
+
+
 @dataclass(slots=True)
 class SharedOutcomes:
     """`evaluate_pair` for resources, memoized on everything the outcome depends on (module docstring)."""
@@ -352,18 +364,47 @@ class SharedOutcomes:
 
         With `only` (an action pattern), just the catalogue actions it matches are evaluated.
         """
-        groups = _restricted(action_groups(resource, caller, target), only)
+        return self._edges(caller, target, resource, only, {})[0]
+
+    def edges_of(self, callers: Iterable[Caller], target: Target, resource: Resource, *,
+                 only: str | None = None) -> Iterator[tuple[Caller, list[EdgeSpec], Shared | None]]:
+        """`edges` for many callers of one resource, with what the callers of one profile share paid once.
+
+        Callers of the same profile (kind, identity texts, boundary and SCP levels) whom the resource
+        side may name through the same statements get the same candidate actions and the same
+        static part of the key: those are worked out for the first of them only. What tells them
+        apart (node, account, naming, the context values the policies read) is still read for each.
+
+        Yields:
+            Each caller, its edges, and a token equal for two callers whose edges are the same but
+            for their source (None: the caller was evaluated alone).
+        """
+        plans: dict[tuple[int, tuple[int, ...] | None], _Plan] = {}
+        for caller in callers:
+            edges, token = self._edges(caller, target, resource, only, plans)
+            yield caller, edges, token
+
+    def _edges(self, caller: Caller, target: Target, resource: Resource, only: str | None,
+               plans: dict[tuple[int, tuple[int, ...] | None], _Plan]) -> tuple[list[EdgeSpec], Shared | None]:
+        among = naming_statements(caller, target)
+        plan_key = (self._profile_of(caller), among)
+        plan = plans.get(plan_key)
+        if plan is None:
+            groups = _restricted(action_groups(resource, caller, target), only)
+            static = self._static_of(caller, target, resource, groups, among) if groups else None
+            plan = plans[plan_key] = _Plan(groups, static)
+        groups = plan.groups
         if not groups:
-            return []
-        signed = self._signature(caller, target, resource, groups)
+            return [], None
+        signed = self._signed(caller, target, plan.static)
         if signed is None:
-            return evaluate_pair(caller, target, groups)
+            return evaluate_pair(caller, target, groups), None
         key, places = signed
         found = self._memo.get(key)
         if found is not None and (found.portable or found.arn == target.arn):
             self.hits += 1
             mapping = {} if found.places == places else {a: b for a, b in zip(found.places, places) if a != b}
-            return _moved(found.edges, caller.node, target.node, mapping)
+            return _moved(found.edges, caller.node, target.node, mapping), (key, places)
         self.misses += 1
         edges = evaluate_pair(caller, target, groups)
         if found is None:
@@ -371,7 +412,8 @@ class SharedOutcomes:
                 self._memo.clear()
             self._memo[key] = _Outcome(edges, places, target.arn, target.account,
                                        _portable(edges, target.arn, target.account))
-        return edges
+            return edges, (key, places)
+        return edges, None  # evaluated here but another resource's outcome holds the key: not shared
 
     def _signature(self, caller: Caller, target: Target, resource: Resource,
                    groups: list[ActionGroup]) -> tuple[tuple[object, ...], tuple[Place, ...]] | None:
@@ -381,9 +423,12 @@ class SharedOutcomes:
         account, and every statement of every policy of the request covers both or neither
         (by the evaluator's matching); statements with policy variables in Resource keep the ARN.
         """
-        naming = self._naming(caller, target)
-        if naming is None:
-            return None
+        among = naming_statements(caller, target)
+        return self._signed(caller, target, self._static_of(caller, target, resource, groups, among))
+
+    def _static_of(self, caller: Caller, target: Target, resource: Resource, groups: list[ActionGroup],
+                   among: tuple[int, ...] | None) -> tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]]:
+        """The part of the key every caller of the caller's profile shares on `resource` (memoized)."""
         # keyed by the identity policies that bear on this resource (with their places), not by every
         # identity text: a caller's own inline policy that cannot touch the resource must not split the key
         bearing_key = (self._profile_of(caller), target.node)
@@ -395,7 +440,6 @@ class SharedOutcomes:
             bearing = self._bearings[bearing_key] = tuple(
                 (position, loaded.text) for position, loaded in enumerate(caller.identity)
                 if _bearing(loaded.text, resource.type, resource.arn, with_children))
-        among = naming_statements(caller, target)
         static_key = (target.node, self._side_of(caller), bearing,
                       tuple((group.resource, group.mask, group.scope) for group in groups), among)
         static = self._static.get(static_key)
@@ -404,6 +448,14 @@ class SharedOutcomes:
                 self._static.clear()
             part, keys, positions = self._static_part(caller, target, resource, groups, among)
             static = self._static[static_key] = (self._interned(part), keys, positions)
+        return static
+
+    def _signed(self, caller: Caller, target: Target, static: tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]]
+                ) -> tuple[tuple[object, ...], tuple[Place, ...]] | None:
+        """The memo key from the profile's static part and what is this caller's own (None: evaluate it alone)."""
+        naming = self._naming(caller, target)
+        if naming is None:
+            return None
         part, keys, positions = static
         identity = caller.identity
         places = tuple((identity[position].policy_id, index) for position, index in positions)
