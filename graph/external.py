@@ -27,8 +27,11 @@ from enum import StrEnum
 from typing import Any
 
 from graph.build import AccessGraph
+from graph.edges.common import EdgeKind, NodeKind, Status
+from graph.edges.resources import Plan
+from graph.edges.statements import StatementShape, statement_may_cover_service, statement_may_match_resource
 from graph.findings.context import home_accounts
-from graph.query import AccessPath, reach
+from graph.query import AccessPath, Hop
 
 
 class OutsiderKind(StrEnum):
@@ -122,9 +125,207 @@ def inside_only(path: AccessPath, organization_id: str | None, home: frozenset[s
     return False
 
 
-def external_access(ag: AccessGraph, *, trusted_accounts: frozenset[str] = frozenset(),
-                    max_hops: int = 6) -> ExternalAccessReport:
-    """Every role and resource of a home account that an outsider reaches, with the shortest path.
+Rank = tuple[int, int, int]
+"""`graph.query`'s order of paths: hops, then allowed before conditional, then fewer conditions."""
+
+
+def _rank(path: AccessPath) -> Rank:
+    return (len(path.hops), 0 if path.status is Status.ALLOWED else 1, len(path.conditions))
+
+
+def _best_hop(ag: AccessGraph, source: str, target: str) -> Hop | None:
+    """The edge `graph.query.reach` would take from `source` to `target`: any action, best status, fewest conditions."""
+    best: Hop | None = None
+    for data in ag.edges_between(source, target):
+        if not data["actions"] and data["kind"] != str(EdgeKind.MEMBER):
+            continue
+        hop = Hop.from_edge(source, target, data)
+        if best is None or (hop.status, len(hop.conditions)) < (best.status, len(best.conditions)):
+            best = hop
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class _Via:
+    """A node an outsider reaches (or the outsider itself), from which it may use resources."""
+
+    order: int
+    """Position in the search: outsiders in sorted order, then each one's breadth-first order."""
+    outsider: str
+    kind: OutsiderKind
+    node: str
+    path: AccessPath
+
+    @property
+    def bound(self) -> tuple[Rank, int]:
+        """No path through this node to a resource ranks before this (one more hop; status and conditions only grow)."""
+        return (len(self.path.hops) + 1, 0 if self.path.status is Status.ALLOWED else 1,
+                len(self.path.conditions)), self.order
+
+
+@dataclass(frozen=True, slots=True)
+class _Best:
+    """The best path found so far to one target, and the outsider it starts from."""
+
+    key: tuple[Rank, int]
+    outsider: str
+    kind: OutsiderKind
+    path: AccessPath
+
+
+class _Search:
+    """One external-access search over an access graph: the state shared by its steps.
+
+    For each outsider, a breadth-first walk over principals only (the edges between principals are
+    all in `AccessGraph.graph`) gives the path `graph.query.reach` takes to each role and user. A
+    resource's best path is then one more hop from one of those nodes. The resources of a node's
+    own account, those whose policy names it, and the graph's own edges are looked at from the
+    node (a bounded number per node). A `"*"` grant may admit principals of every account, so it is
+    looked at from the resource: the reached nodes are tried in order of the best rank a path
+    through them could have, and the search stops at the first node that cannot beat the path
+    found; the admin roles that usually reach such a resource come first, so the work stays
+    proportional to the resources rather than to resources times principals.
+    """
+
+    def __init__(self, ag: AccessGraph, home: frozenset[str], organization_id: str | None, max_hops: int):
+        self.ag = ag
+        self.home = home
+        self.organization_id = organization_id
+        self.max_hops = max_hops
+        self.nodes = ag.graph.nodes
+        self.best: dict[str, _Best] = {}
+        self.evaluated_pairs = 0
+        """(node, resource) pairs whose edges were read: the search's work, for tests and benchmarks."""
+        self._steps: dict[str, list[tuple[str, Hop]]] = {}
+        self._hops: dict[tuple[str, str], Hop | None] = {}
+        self._covering: dict[tuple[str, str], tuple[StatementShape, ...]] = {}
+        self._nearby: dict[str, list[str]] = {}
+        self._by_account: dict[str, list[str]] = {}
+        self._naming: dict[str, list[str]] = {}
+        lazy = ag.lazy
+        if lazy is not None:
+            for arn, plan in lazy.targets.items():
+                if plan.resource.account_id not in home:
+                    continue
+                self._by_account.setdefault(plan.resource.account_id, []).append(arn)
+                for node in dict.fromkeys(caller.node for caller in plan.named):
+                    self._naming.setdefault(node, []).append(arn)
+
+    def is_home(self, node: str) -> bool:
+        """Whether a node belongs to an account of the organization (or a trusted one)."""
+        return self.nodes[node].get("account") in self.home
+
+    def offer(self, target: str, key: tuple[Rank, int], outsider: str, kind: OutsiderKind, path: AccessPath) -> None:
+        """Keep `path` for `target` if it ranks first and is usable from outside the organization."""
+        current = self.best.get(target)
+        if current is not None and current.key <= key:
+            return
+        if inside_only(path, self.organization_id, self.home):
+            return
+        self.best[target] = _Best(key, outsider, kind, path)
+
+    def hop(self, source: str, target: str) -> Hop | None:
+        """`_best_hop`, read once per pair."""
+        pair = (source, target)
+        if pair not in self._hops:
+            self.evaluated_pairs += 1
+            self._hops[pair] = _best_hop(self.ag, source, target)
+        return self._hops[pair]
+
+    def steps(self, node: str) -> list[tuple[str, Hop]]:
+        """The non-resource neighbours of a node with the hop to each, in `reach`'s (sorted) order."""
+        found = self._steps.get(node)
+        if found is None:
+            found = []
+            for target in sorted(self.ag.graph.successors(node)):
+                if self.nodes[target]["kind"] == str(NodeKind.RESOURCE):
+                    continue
+                hop = _best_hop(self.ag, node, target)
+                if hop is not None:
+                    found.append((target, hop))
+            self._steps[node] = found
+        return found
+
+    def walk(self, source: str, kind: OutsiderKind, order: int) -> list[_Via]:
+        """`reach`'s breadth-first walk from one outsider, over principals; offers every role it reaches."""
+        paths: dict[str, AccessPath] = {source: AccessPath(())}
+        found: list[_Via] = []
+        frontier = [source]
+        for _ in range(self.max_hops):
+            following: list[str] = []
+            for node in frontier:
+                if node != source and self.nodes[node]["kind"] not in _PRINCIPALS:
+                    continue
+                found.append(_Via(order + len(found), source, kind, node, paths[node]))
+                for target, hop in self.steps(node):
+                    if target in paths:
+                        continue
+                    paths[target] = AccessPath((*paths[node].hops, hop))
+                    following.append(target)
+                    if self.nodes[target]["kind"] == str(NodeKind.ROLE) and self.is_home(target):
+                        self.offer(target, (_rank(paths[target]), order), source, kind, paths[target])
+            frontier = following
+        return found
+
+    def nearby(self, node: str) -> list[str]:
+        """The home resources a node may have edges to, but `"*"` grants of other accounts."""
+        found = self._nearby.get(node)
+        if found is None:
+            candidates = [target for target in self.ag.graph.successors(node)
+                          if self.nodes[target]["kind"] == str(NodeKind.RESOURCE) and self.is_home(target)]
+            if self.nodes[node]["kind"] in _PRINCIPALS:
+                account = self.nodes[node].get("account")
+                candidates += self._by_account.get(account, []) if isinstance(account, str) else []
+                candidates += self._naming.get(node, [])
+            else:  # an outsider node: every edge out of it (few, and its own resources are not home)
+                candidates += [target for target in self.ag.successors(node) if self.is_home(target)]
+            found = self._nearby[node] = list(dict.fromkeys(candidates))
+        return found
+
+    def use_nearby(self, via: _Via) -> None:
+        """Offer every nearby resource a reached node has an edge to."""
+        for target in self.nearby(via.node):
+            hop = self.hop(via.node, target)
+            if hop is not None:
+                self.offer(target, (_rank(AccessPath((*via.path.hops, hop))), via.order), via.outsider, via.kind,
+                           AccessPath((*via.path.hops, hop)))
+
+    def admits(self, node: str, plan: Plan) -> bool:
+        """`graph.edges.lazy`'s test of whether a `"*"` grant's edges may include a principal of another account."""
+        caller = self.ag.lazy.principals.callers.get(node) if self.ag.lazy is not None else None
+        if caller is None or caller.account == plan.resource.account_id or node in plan.named_nodes:
+            return False
+        key = (node, plan.scope.service)
+        covering = self._covering.get(key)
+        if covering is None:
+            assert self.ag.lazy is not None
+            covering = self._covering[key] = tuple(
+                shape for shape in self.ag.lazy.principals.allows_of(node)
+                if statement_may_cover_service(shape, plan.scope.service))
+        return any(statement_may_match_resource(shape, plan.resource.arn, with_children=plan.scope.with_children)
+                   for shape in covering)
+
+    def use_star(self, plan: Plan, vias: list[_Via]) -> None:
+        """Offer the best path into a `"*"`-grant resource through a principal of another account."""
+        target = plan.resource.arn
+        for via in vias:
+            current = self.best.get(target)
+            if current is not None and via.bound > current.key:
+                return  # every later node is bound to rank after the path found
+            if not self.admits(via.node, plan):
+                continue
+            hop = self.hop(via.node, target)
+            if hop is not None:
+                path = AccessPath((*via.path.hops, hop))
+                self.offer(target, (_rank(path), via.order), via.outsider, via.kind, path)
+
+
+_PRINCIPALS = frozenset({str(NodeKind.USER), str(NodeKind.ROLE)})
+
+
+def search_external(ag: AccessGraph, *, trusted_accounts: frozenset[str] = frozenset(),
+                    max_hops: int = 6) -> tuple[ExternalAccessReport, int]:
+    """`external_access`, with the number of (node, resource) pairs whose edges it read (its work).
 
     Args:
         ag: The access graph of the snapshot.
@@ -132,19 +333,48 @@ def external_access(ag: AccessGraph, *, trusted_accounts: frozenset[str] = froze
         max_hops: The longest path followed.
 
     Returns:
-        The report, one entry per (target, outsider).
+        The report and the number of pairs read.
     """
     home = home_accounts(ag.snapshot) | trusted_accounts
     organization_id = ag.snapshot.organization.id if ag.snapshot.organization else None
     sources = outsiders(ag, trusted_accounts)
-    entries: list[ExternalAccess] = []
+    search = _Search(ag, home, organization_id, max_hops)
+    vias: list[_Via] = []
     for source, kind in sources:
-        for reached in reach(ag, source, max_hops=max_hops).resources:
-            if reached.account not in home or not reached.path.hops:
-                continue
-            if inside_only(reached.path, organization_id, home):
-                continue
-            entries.append(ExternalAccess(reached.resource, reached.resource_type, reached.account, source, kind,
-                                          reached.path))
+        vias.extend(search.walk(source, kind, len(vias)))
+    for via in vias:
+        search.use_nearby(via)
+    if ag.lazy is not None:
+        ranked = sorted((via for via in vias if search.nodes[via.node]["kind"] in _PRINCIPALS),
+                        key=lambda via: via.bound)
+        for arn in ag.lazy.star_targets:
+            plan = ag.lazy.targets[arn]
+            if plan.resource.account_id in home:
+                search.use_star(plan, ranked)
+    entries = []
+    for target, best in search.best.items():
+        data = search.nodes[target]
+        entries.append(ExternalAccess(target, data.get("resource_type") or "AWS::IAM::Role", data.get("account"),
+                                      best.outsider, best.kind, best.path))
     entries.sort(key=lambda entry: (entry.target, entry.outsider))
-    return ExternalAccessReport(tuple(entries), tuple(sources), trusted_accounts)
+    return ExternalAccessReport(tuple(entries), tuple(sources), trusted_accounts), search.evaluated_pairs
+
+
+def external_access(ag: AccessGraph, *, trusted_accounts: frozenset[str] = frozenset(),
+                    max_hops: int = 6) -> ExternalAccessReport:
+    """Every role and resource of a home account that an outsider reaches, with the best path in.
+
+    One entry per role or resource: the outsider with the best path (fewest hops, then allowed
+    before conditional, then fewest conditions; then the first outsider in sorted order). Listing
+    every outsider of every target would make the report grow with accounts squared (each
+    account's CI identity provider reaches the organization-wide grants of every account).
+
+    Args:
+        ag: The access graph of the snapshot.
+        trusted_accounts: Accounts outside the organization to treat as inside (vouched-for).
+        max_hops: The longest path followed.
+
+    Returns:
+        The report, one entry per reachable role or resource.
+    """
+    return search_external(ag, trusted_accounts=trusted_accounts, max_hops=max_hops)[0]

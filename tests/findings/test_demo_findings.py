@@ -54,19 +54,43 @@ def test_vendor_trust_with_external_id_is_external_access_but_not_a_finding(demo
     assert [c.key for c in entry.path.conditions] == ["sts:ExternalId"]
 
 
-def test_external_access_names_the_outsiders_of_the_planted_trusts(demo_report):
+GITHUB = f"arn:aws:iam::{DEV}:oidc-provider/token.actions.githubusercontent.com"
+
+EXTERNAL = {
+    # GitHub Actions (an OIDC provider, outside) -> CiRunner, then the deploy chain and what it may use.
+    f"arn:aws:iam::{DEV}:role/CiRunner": (GITHUB, 1),
+    f"arn:aws:iam::{CONTROL}:role/DeployHub": (GITHUB, 2),
+    f"arn:aws:iam::{DEV}:role/ReleasePublisher": (GITHUB, 3),
+    f"arn:aws:iam::{DEV}:role/ReleaseSigner": (GITHUB, 4),
+    "arn:aws:iam::444444444444:role/DeployTarget": (GITHUB, 3),
+    "arn:aws:iam::555555555555:role/LegacyReplication": (GITHUB, 4),
+    f"arn:aws:ecr:us-east-1:{CONTROL}:repository/platform/base-images": (GITHUB, 3),
+    f"arn:aws:lambda:us-east-1:{CONTROL}:function:tenant-provisioner": (GITHUB, 2),
+    "arn:aws:s3:::customer-a-analytics": (GITHUB, 4),
+    "arn:aws:s3:::customer-b-analytics": (GITHUB, 5),
+    f"arn:aws:secretsmanager:us-east-1:{DEV}:secret:release/signing-key-Rk7Qp2": (GITHUB, 5),
+    # "*" may assume TemporaryDebugRole (no condition), and use what the role may use.
+    f"arn:aws:iam::{DEV}:role/TemporaryDebugRole": ("*", 1),
+    f"arn:aws:s3:::dev-artifacts-{DEV}": ("*", 2),
+    # The RCP keeps the partner's direct grant (PartnerExports) off shared-data-bucket, but anyone (the partner
+    # included) gets in through TemporaryDebugRole's "*" trust.
+    "arn:aws:s3:::shared-data-bucket": ("*", 2),
+    # ingest-queue's Allow with NotPrincipal admits everyone but QueueAdmin: one hop from "*".
+    f"arn:aws:sqs:us-east-1:{DATA}:ingest-queue": ("*", 1),
+    # The vendors' trusts: 999999999999 with an external ID (and VendorAudit's key), 888888888888 without.
+    f"arn:aws:iam::{DATA}:role/VendorAudit": ("999999999999", 1),
+    f"arn:aws:kms:us-east-1:{DATA}:key/4c1d7e2a-8b3f-4e6a-9d0c-5f2b1a7e3c90": ("999999999999", 2),
+    f"arn:aws:iam::{SECURITY}:role/MonitoringVendor": ("888888888888", 1),
+}
+
+
+def test_external_access_lists_each_reachable_target_once_with_its_nearest_outsider(demo_report):
     assert demo_report.external is not None
-    pairs = {(e.target, e.outsider) for e in demo_report.external.entries}
-    # "*" may assume TemporaryDebugRole; the monitoring vendor may assume MonitoringVendor without conditions.
-    assert (f"arn:aws:iam::{DEV}:role/TemporaryDebugRole", "*") in pairs
-    assert (f"arn:aws:iam::{SECURITY}:role/MonitoringVendor", "888888888888") in pairs
-    # GitHub Actions (an OIDC provider) reaches CiRunner.
-    assert (f"arn:aws:iam::{DEV}:role/CiRunner",
-            f"arn:aws:iam::{DEV}:oidc-provider/token.actions.githubusercontent.com") in pairs
-    # The RCP keeps the partner's direct grant (PartnerExports) off shared-data-bucket, but the partner still gets
-    # in through TemporaryDebugRole's "*" trust: an uncollected account stands for all its principals (SPEC §2).
-    partner = next(e for e in demo_report.external.entries
-                   if (e.target, e.outsider) == ("arn:aws:s3:::shared-data-bucket", "888888888888"))
-    assert f"arn:aws:iam::{DEV}:role/TemporaryDebugRole" in [hop.target for hop in partner.path.hops]
+    found = {e.target: (e.outsider, len(e.path.hops)) for e in demo_report.external.entries}
+    assert found == EXTERNAL
+    assert len(demo_report.external.entries) == len(EXTERNAL)  # one entry per target
+    shared = next(e for e in demo_report.external.entries if e.target == "arn:aws:s3:::shared-data-bucket")
+    assert [hop.target for hop in shared.path.hops] == [f"arn:aws:iam::{DEV}:role/TemporaryDebugRole",
+                                                        "arn:aws:s3:::shared-data-bucket"]
     # Identity Center's own SAML provider is the organization's workforce, not an outsider.
     assert not [e for e in demo_report.external.entries if "AWSSSO_" in e.outsider]
