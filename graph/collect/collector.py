@@ -94,7 +94,7 @@ class CollectSummary:
 
 
 def _losses(snapshot: Snapshot) -> tuple[Loss, ...]:
-    found = []
+    found: list[Loss] = []
     for account in sorted(snapshot.accounts, key=lambda a: a.id):
         by_service: dict[str, Counter[str]] = {}
         for error in account.errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from graph.collect.account import Scope
@@ -17,7 +18,7 @@ def list_repositories(scope: Scope) -> Done:
     if not listing.ok:
         return Done()
     return Done(more=tuple(Work(Service.ECR, scope.account.id, scope.region,
-                                lambda repository=repository: read_repository(scope, repository),
+                                partial(read_repository, scope, repository),
                                 resource=_name_of(repository))
                            for repository in listing.data.get("repositories", ())))
 

@@ -9,6 +9,7 @@ themselves). `KeyManager` is `AWS` or `CUSTOMER` as DescribeKey gives it.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 
 from graph.collect.account import Scope
 from graph.collect.calls import Outcome
@@ -32,7 +33,7 @@ def list_keys(scope: Scope) -> Done:
             names[alias["TargetKeyId"]].append(alias["AliasName"])
     return Done(more=tuple(
         Work(Service.KMS, scope.account.id, scope.region,
-             lambda key=key: read_key(scope, key["KeyArn"], key["KeyId"], sorted(names.get(key["KeyId"], ()))))
+             partial(read_key, scope, key["KeyArn"], key["KeyId"], sorted(names.get(key["KeyId"], ()))))
         for key in keys.data.get("Keys", ())))
 
 

@@ -7,6 +7,7 @@ versions are not read (only the unqualified function's).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from graph.collect.account import Scope
@@ -23,7 +24,7 @@ def list_functions(scope: Scope) -> Done:
     if not listing.ok:
         return Done()
     return Done(more=tuple(Work(Service.LAMBDA, scope.account.id, scope.region,
-                                lambda function=function: read_function(scope, function))
+                                partial(read_function, scope, function))
                            for function in listing.data.get("Functions", ())))
 
 

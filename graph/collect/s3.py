@@ -10,6 +10,7 @@ default-encryption rule: SSEAlgorithm, KMSMasterKeyID, BucketKeyEnabled).
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import partial
 from typing import Any
 
 from graph.collect.account import Scope
@@ -25,7 +26,9 @@ _NO_BLOCK = ("NoSuchPublicAccessBlockConfiguration",)
 def _region_of(location: dict[str, Any]) -> str:
     # GetBucketLocation answers None for us-east-1 and the legacy "EU" for eu-west-1.
     constraint = location.get("LocationConstraint")
-    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint, constraint)
+    if not constraint:
+        return "us-east-1"
+    return "eu-west-1" if constraint == "EU" else str(constraint)
 
 
 def read_account_block(scope: Scope) -> dict[str, Any] | None:
@@ -52,7 +55,7 @@ def list_buckets(scope: Scope, regions: Collection[str] | None) -> Done:
         if regions is not None and region not in regions:
             continue
         more.append(Work(Service.S3, scope.account.id, region,
-                         lambda name=name, region=region: read_bucket(scope, name, region, account_block)))
+                         partial(read_bucket, scope, name, region, account_block)))
     return Done(more=tuple(more))
 
 

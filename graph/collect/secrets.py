@@ -6,6 +6,7 @@ ListSecrets already gives the key id, rotation and tags, so each secret costs on
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from graph.collect.account import Scope
@@ -21,7 +22,7 @@ def list_secrets(scope: Scope) -> Done:
     if not listing.ok:
         return Done()
     return Done(more=tuple(Work(Service.SECRETS_MANAGER, scope.account.id, scope.region,
-                                lambda secret=secret: read_secret(scope, secret), resource=_name_of(secret))
+                                partial(read_secret, scope, secret), resource=_name_of(secret))
                            for secret in listing.data.get("SecretList", ())))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from graph.collect.account import Scope
 from graph.collect.calls import Outcome
 from graph.collect.entries import policy_document, resource_entry
@@ -15,7 +17,7 @@ def list_topics(scope: Scope) -> Done:
     if not listing.ok:
         return Done()
     return Done(more=tuple(Work(Service.SNS, scope.account.id, scope.region,
-                                lambda arn=topic["TopicArn"]: read_topic(scope, arn), resource=topic["TopicArn"])
+                                partial(read_topic, scope, topic["TopicArn"]), resource=topic["TopicArn"])
                            for topic in listing.data.get("Topics", ())))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from graph.collect.account import Scope
 from graph.collect.calls import Outcome
 from graph.collect.entries import policy_document, resource_entry
@@ -17,7 +19,7 @@ def list_queues(scope: Scope) -> Done:
     if not listing.ok:
         return Done()
     return Done(more=tuple(Work(Service.SQS, scope.account.id, scope.region,
-                                lambda url=url: read_queue(scope, url), resource=url)
+                                partial(read_queue, scope, url), resource=url)
                            for url in listing.data.get("QueueUrls", ())))
 
 
