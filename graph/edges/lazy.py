@@ -45,7 +45,7 @@ from typing import Any
 from graph.edges.common import Caller, EdgeKind, EdgeSpec
 from graph.edges.principals import PrincipalIndex
 from graph.edges.resources import PRINCIPAL_KINDS, Plan, callers
-from graph.edges.shared import Shared, SharedOutcomes
+from graph.edges.shared import Repeats, Shared, SharedOutcomes
 from graph.edges.statements import StatementShape, statement_may_cover_service, statement_may_match_resource
 
 Attributes = dict[str, Any]
@@ -221,24 +221,27 @@ class LazyEdges:
         """
         found: dict[str, list[Attributes]] = {}
         made: dict[Shared, tuple[Attributes, ...]] = {}
-        for caller, edges, token in self.outcomes.edges_of(callers, plan.target, plan.resource, only=action):
-            if self.wanted is not None:
-                edges = [edge for edge in edges if edge.kind in self.wanted]
-            if not edges:
-                continue
-            attributes = made.get(token) if token is not None else None
-            if attributes is None:
+        for caller, edges, token in self.outcomes.edges_of(callers, plan.target, plan.resource, only=action,
+                                                           repeats=Repeats.ELIDED):
+            if edges is None:  # an earlier caller's edges, from this caller's node
+                attributes = made[token] if token is not None else ()
+            else:
+                if self.wanted is not None:
+                    edges = [edge for edge in edges if edge.kind in self.wanted]
                 attributes = tuple(edge.attributes() for edge in edges)
                 if token is not None:
                     made[token] = attributes
-            for edge, data in zip(edges, attributes):
-                found.setdefault(edge.source, []).append(data)
+            if attributes:
+                if caller.node in found:
+                    found[caller.node].extend(attributes)
+                else:
+                    found[caller.node] = list(attributes)
         return {source: tuple(attributes) for source, attributes in found.items()}
 
     def _evaluate_all(self, callers: Iterable[Caller], plan: Plan, action: str | None = None) -> list[EdgeSpec]:
         """The edges of every caller, in order (under the lock)."""
         return [edge for _, edges, _ in self.outcomes.edges_of(callers, plan.target, plan.resource, only=action)
-                for edge in edges if self.wanted is None or edge.kind in self.wanted]
+                for edge in edges or () if self.wanted is None or edge.kind in self.wanted]
 
     def _tail_of(self, plan: Plan, action: str | None) -> dict[str, tuple[Attributes, ...]]:
         key = (plan.resource.arn, action)

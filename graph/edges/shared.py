@@ -27,6 +27,7 @@ requests with policy variables in a Resource element, are never moved to another
 from __future__ import annotations
 
 import json
+from enum import Enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -103,6 +104,22 @@ def action_groups(resource: Resource, caller: Caller, target: Target) -> list[Ac
         groups.append(ActionGroup(names, f"{resource.arn}/*", objects))
         groups.extend(ActionGroup(names, f"{resource.arn}/{prefix}*", objects, prefix) for prefix in prefixes)
     return groups
+
+
+@lru_cache(maxsize=65536)
+def _touches(text: str, resource_type: str) -> bool:
+    """Whether an identity policy can add a candidate action or a bearing statement on a resource of this type.
+
+    It can when a statement covers one of the type's catalogue actions (`_bearing`, `project`), or,
+    for a type with object actions, when a Resource entry is an S3 ARN (`action_groups` takes object
+    key prefixes from every identity statement, whatever its Action).
+    """
+    names, _, objects = catalogue_masks(resource_type)
+    if statement_masks(text, names):
+        return True
+    return bool(objects) and any(not shape.not_resource and any(pattern.startswith("arn:aws:s3:::")
+                                                                for pattern in shape.resources)
+                                 for shape in statement_shapes(text))
 
 
 def _restricted(groups: list[ActionGroup], only: str | None) -> list[ActionGroup]:
@@ -329,6 +346,15 @@ Shared = tuple[tuple[object, ...], tuple[Place, ...]]
 """A memo key and the caller's identity statements: callers with equal ones get the same edges but for the source."""
 
 
+class Repeats(Enum):
+    """What `SharedOutcomes.edges_of` yields for a caller whose edges an earlier caller's give."""
+
+    MOVED = "moved"
+    """Its own edges (the earlier caller's, moved to it)."""
+    ELIDED = "elided"
+    """None: the consumer reuses what it made of the earlier caller's edges."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """What the callers of one profile share on one resource in one `edges_of` call."""
@@ -350,7 +376,7 @@ class SharedOutcomes:
     _sides: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
     _static: dict[tuple[object, ...], tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]]] = field(
         default_factory=dict)
-    _profiles: dict[str, int] = field(default_factory=dict)
+    _type_profiles: dict[tuple[str, str], int] = field(default_factory=dict)
     _sides_of: dict[str, int] = field(default_factory=dict)
     _bearings: dict[tuple[int, str], tuple[tuple[int, str], ...]] = field(default_factory=dict)
     _matched: dict[tuple[str, str, str], tuple[int, ...] | None] = field(default_factory=dict)
@@ -364,30 +390,36 @@ class SharedOutcomes:
 
         With `only` (an action pattern), just the catalogue actions it matches are evaluated.
         """
-        return self._edges(caller, target, resource, only, {})[0]
+        edges, _ = self._edges(caller, target, resource, only, {})
+        return edges or []  # None only for the repeats `edges_of` elides
 
-    def edges_of(self, callers: Iterable[Caller], target: Target, resource: Resource, *,
-                 only: str | None = None) -> Iterator[tuple[Caller, list[EdgeSpec], Shared | None]]:
+    def edges_of(self, callers: Iterable[Caller], target: Target, resource: Resource, *, only: str | None = None,
+                 repeats: Repeats = Repeats.MOVED) -> Iterator[tuple[Caller, list[EdgeSpec] | None, Shared | None]]:
         """`edges` for many callers of one resource, with what the callers of one profile share paid once.
 
-        Callers of the same profile (kind, identity texts, boundary and SCP levels) whom the resource
+        Callers of the same profile (kind, boundary, SCP levels and the identity policies that can bear
+        on the resource's type, at the same places: `_type_profile_of`) whom the resource
         side may name through the same statements get the same candidate actions and the same
         static part of the key: those are worked out for the first of them only. What tells them
         apart (node, account, naming, the context values the policies read) is still read for each.
 
         Yields:
             Each caller, its edges, and a token equal for two callers whose edges are the same but
-            for their source (None: the caller was evaluated alone).
+            for their source (None: the caller was evaluated alone). With `repeats` ELIDED, a caller
+            whose token an earlier caller of this call had gets None for edges: its edges are that
+            caller's with its own node as source (every edge of a caller starts at its node).
         """
         plans: dict[tuple[int, tuple[int, ...] | None], _Plan] = {}
+        seen: set[Shared] | None = set() if repeats is Repeats.ELIDED else None
         for caller in callers:
-            edges, token = self._edges(caller, target, resource, only, plans)
+            edges, token = self._edges(caller, target, resource, only, plans, seen)
             yield caller, edges, token
 
     def _edges(self, caller: Caller, target: Target, resource: Resource, only: str | None,
-               plans: dict[tuple[int, tuple[int, ...] | None], _Plan]) -> tuple[list[EdgeSpec], Shared | None]:
+               plans: dict[tuple[int, tuple[int, ...] | None], _Plan],
+               seen: set[Shared] | None = None) -> tuple[list[EdgeSpec] | None, Shared | None]:
         among = naming_statements(caller, target)
-        plan_key = (self._profile_of(caller), among)
+        plan_key = (self._type_profile_of(caller, resource.type), among)
         plan = plans.get(plan_key)
         if plan is None:
             groups = _restricted(action_groups(resource, caller, target), only)
@@ -399,12 +431,17 @@ class SharedOutcomes:
         signed = self._signed(caller, target, plan.static)
         if signed is None:
             return evaluate_pair(caller, target, groups), None
+        if seen is not None:
+            if signed in seen:
+                self.hits += 1
+                return None, signed
+            seen.add(signed)
         key, places = signed
         found = self._memo.get(key)
         if found is not None and (found.portable or found.arn == target.arn):
             self.hits += 1
             mapping = {} if found.places == places else {a: b for a, b in zip(found.places, places) if a != b}
-            return _moved(found.edges, caller.node, target.node, mapping), (key, places)
+            return _moved(found.edges, caller.node, target.node, mapping), signed
         self.misses += 1
         edges = evaluate_pair(caller, target, groups)
         if found is None:
@@ -412,7 +449,9 @@ class SharedOutcomes:
                 self._memo.clear()
             self._memo[key] = _Outcome(edges, places, target.arn, target.account,
                                        _portable(edges, target.arn, target.account))
-            return edges, (key, places)
+            return edges, signed
+        if seen is not None:
+            seen.discard(signed)
         return edges, None  # evaluated here but another resource's outcome holds the key: not shared
 
     def _signature(self, caller: Caller, target: Target, resource: Resource,
@@ -431,7 +470,7 @@ class SharedOutcomes:
         """The part of the key every caller of the caller's profile shares on `resource` (memoized)."""
         # keyed by the identity policies that bear on this resource (with their places), not by every
         # identity text: a caller's own inline policy that cannot touch the resource must not split the key
-        bearing_key = (self._profile_of(caller), target.node)
+        bearing_key = (self._type_profile_of(caller, resource.type), target.node)
         bearing = self._bearings.get(bearing_key)
         if bearing is None:
             if len(self._bearings) >= _MEMO_LIMIT:
@@ -459,10 +498,13 @@ class SharedOutcomes:
         part, keys, positions = static
         identity = caller.identity
         places = tuple((identity[position].policy_id, index) for position, index in positions)
-        values, absent = self._context_of(caller)
-        side, side_absent = self._target_context(target)
-        context = tuple((key, values.get(key, _ABSENT if key in absent else None),
-                         side.get(key, _ABSENT if key in side_absent else None)) for key in keys)
+        if keys:
+            values, absent = self._context_of(caller)
+            side, side_absent = self._target_context(target)
+            context = tuple((key, values.get(key, _ABSENT if key in absent else None),
+                             side.get(key, _ABSENT if key in side_absent else None)) for key in keys)
+        else:
+            context = ()
         return (part, caller.account == target.account, naming, context), places
 
     def _static_part(self, caller: Caller, target: Target, resource: Resource, groups: list[ActionGroup],
@@ -505,12 +547,22 @@ class SharedOutcomes:
         found = self._matched[key] = _applies(loaded.policy, loaded.text, resource_type, arn)
         return found
 
-    def _profile_of(self, caller: Caller) -> int:
-        """A number for the caller's kind, identity texts, boundary and SCP levels (equal numbers: equal sides)."""
-        found = self._profiles.get(caller.node)
+    def _type_profile_of(self, caller: Caller, resource_type: str) -> int:
+        """The caller's kind, boundary and SCP levels, and only its identity policies that can bear on a resource of this type (and where).
+
+        The others hold no statement covering one of the type's actions (nor, for a bucket, naming
+        an object of some bucket), so they add no candidate action and no identity statement to any
+        request on such a resource: callers whose numbers are equal get the same candidate actions
+        and the same static part of the key on every resource of the type. Far fewer distinct
+        numbers than profiles: account-specific policies about other services drop out.
+        """
+        key = (caller.node, resource_type)
+        found = self._type_profiles.get(key)
         if found is None:
-            found = self._profiles[caller.node] = self._interned(
-                (caller.kind, tuple(p.text for p in caller.identity), self._identity_of(caller)))
+            found = self._type_profiles[key] = self._interned(
+                (caller.kind, self._side_of(caller), tuple((position, loaded.text) for position, loaded in
+                                                            enumerate(caller.identity)
+                                                            if _touches(loaded.text, resource_type))))
         return found
 
     def _side_of(self, caller: Caller) -> int:
