@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from graph.findings.context import CheckContext
 from graph.findings.model import (
-    CheckInfo, Finding, FindingsReport, FindingsSettings, PathHop, PolicyKind, Severity, StatementLocation,
+    CheckInfo, ExternalReport, Finding, FindingsReport, FindingsSettings, PathHop, PolicyKind, Severity,
+    StatementLocation,
 )
 from graph.findings.registry import all_checks, check_infos
 from graph.model import Snapshot
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
     from graph.build import AccessGraph
 
 __all__ = [
-    "CheckInfo", "Finding", "FindingsReport", "FindingsSettings", "PathHop", "PolicyKind", "Severity",
-    "StatementLocation", "all_checks", "check_infos", "run_findings",
+    "CheckInfo", "ExternalReport", "Finding", "FindingsReport", "FindingsSettings", "PathHop", "PolicyKind",
+    "Severity", "StatementLocation", "all_checks", "check_infos", "run_findings",
 ]
 
 
@@ -31,7 +32,8 @@ def _sort_key(finding: Finding) -> tuple[int, str, str, tuple[str, ...]]:
 
 
 def run_findings(source: Snapshot | AccessGraph, settings: FindingsSettings | None = None, *,
-                 snapshot: Snapshot | None = None, with_graph: bool = True) -> FindingsReport:
+                 snapshot: Snapshot | None = None, with_graph: bool = True,
+                 external: ExternalReport = ExternalReport.BUILT) -> FindingsReport:
     """Run every check over a snapshot.
 
     Args:
@@ -41,6 +43,8 @@ def run_findings(source: Snapshot | AccessGraph, settings: FindingsSettings | No
         snapshot: The snapshot behind `source` when `source` is a graph.
         with_graph: Run the checks that need the access graph (building it if not given) and the
             external-access report.
+        external: Whether to build the external-access report (when `with_graph`); left out, the
+            report's `external` is None.
 
     Returns:
         Every finding, worst first, then by check id and ARN.
@@ -63,10 +67,10 @@ def run_findings(source: Snapshot | AccessGraph, settings: FindingsSettings | No
     notes = tuple(f"account {account.id}: could not read {error.service} {error.operation}"
                   f"{' of ' + error.resource if error.resource else ''} ({error.code})"
                   for account in ctx.snapshot.accounts for error in account.errors)
-    external = None
-    if with_graph:
+    reachable = None
+    if with_graph and external is ExternalReport.BUILT:
         from graph.external import external_access
 
-        external = external_access(ctx.access_graph, trusted_accounts=settings.trusted_accounts)
+        reachable = external_access(ctx.access_graph, trusted_accounts=settings.trusted_accounts)
     return FindingsReport(tuple(sorted(unique.values(), key=_sort_key)), tuple(check.info for check in checks),
-                          settings, notes + tuple(ctx.access_graph.warnings if with_graph else ()), external)
+                          settings, notes + tuple(ctx.access_graph.warnings if with_graph else ()), reachable)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -162,6 +162,15 @@ class Finding:
             "remediation": self.remediation,
             "details": dict(self.details),
         }
+
+
+class ExternalReport(Enum):
+    """Whether a findings run also builds the external-access report (the costliest part at scale)."""
+
+    BUILT = "built"
+    """Every role and resource reachable from outside the organization, with the path in."""
+    LEFT_OUT = "left-out"
+    """Only the checks: the explorer's findings summary does not show the report."""
 
 
 @dataclass(frozen=True, slots=True)

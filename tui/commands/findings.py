@@ -2,8 +2,8 @@
 
 The table lists findings worst first, then a one-line summary of the external-access report
 (`--external` lists every role and resource reachable from outside the organization, with the
-outsider and the path in). `--json` always carries the full external-access report. `--fail-on S`
-exits 1 when a finding of severity S or worse exists (a CI gate); `--min-severity` only hides rows.
+outsider whose path in ranks first, and that path; a list grouped by account past 300 entries).
+`--json` always carries the full external-access report. `--fail-on S` exits 1 when a finding of severity S or worse exists (a CI gate); `--min-severity` only hides rows.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tui.options import edges_option, json_option, load_snapshot_or_demo, parse_
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from graph.external import ExternalAccessReport
+    from graph.external import ExternalAccess, ExternalAccessReport
     from graph.findings import FindingsReport
 
 _SEVERITIES = [severity.value for severity in Severity]
@@ -77,6 +77,11 @@ def _print_findings(report: FindingsReport, console: Console) -> None:
         console.print(Text(f"note: {note}", style="dim"))
 
 
+_TABLE_ROWS = 300
+"""Above this many entries, `--external` prints a list grouped by account instead of a boxed table:
+rich lays a table out in seconds per thousand rows (28,000 entries at 500 accounts)."""
+
+
 def _print_external(external: ExternalAccessReport, console: Console, listed: bool) -> None:
     from rich.table import Table
 
@@ -88,16 +93,41 @@ def _print_external(external: ExternalAccessReport, console: Console, listed: bo
                        + ("" if listed or not targets else " (--external lists them)")))
     if not listed or not external.entries:
         return
+    if len(external.entries) > _TABLE_ROWS:
+        _list_external(external, console)
+        return
     table = Table(show_lines=True)
     for column in ("target", "outsider", "status", "path in"):
         table.add_column(column, overflow="fold")
     for entry in external.entries:
-        path = " → ".join([entry.path.hops[0].source, *(f"[{hop.kind}] {hop.target}" for hop in entry.path.hops)])
-        conditions = "; ".join(c.describe() for c in entry.path.conditions)
-        status = f"{entry.path.status}" + (f"\nneeds {conditions}" if conditions else "")
-        table.add_row(Text(entry.target), Text(f"{entry.outsider}\n({entry.outsider_kind.value})"), Text(status),
-                      Text(path))
+        table.add_row(Text(entry.target), Text(f"{entry.outsider}\n({entry.outsider_kind.value})"),
+                      Text(_status_text(entry)), Text(_path_in(entry)))
     console.print(table)
+
+
+def _path_in(entry: ExternalAccess) -> str:
+    return " → ".join([entry.path.hops[0].source, *(f"[{hop.kind}] {hop.target}" for hop in entry.path.hops)])
+
+
+def _status_text(entry: ExternalAccess, separator: str = "\n") -> str:
+    conditions = "; ".join(c.describe() for c in entry.path.conditions)
+    return f"{entry.path.status}" + (f"{separator}needs {conditions}" if conditions else "")
+
+
+def _list_external(external: ExternalAccessReport, console: Console) -> None:
+    """The table's rows as a list under one heading per account (one literal block each: inert snapshot text)."""
+    from tui.literal import literal
+
+    by_account: dict[str, list[ExternalAccess]] = {}
+    for entry in external.entries:
+        by_account.setdefault(entry.account or "-", []).append(entry)
+    for account in sorted(by_account):
+        lines = ["", f"account {account}"]
+        for entry in by_account[account]:
+            lines.append(f"  {entry.target} · from {entry.outsider} ({entry.outsider_kind.value}) · "
+                         f"{_status_text(entry, ' · ')}")
+            lines.append(f"    {_path_in(entry)}")
+        console.print(literal("\n".join(lines)), soft_wrap=True)
 
 
 @click.command(name="findings")
@@ -154,7 +184,9 @@ def findings(ctx: click.Context, snapshot_path: str | None, as_json: bool, sarif
                 raise click.BadParameter(f"{sarif_target}: cannot write ({error.strerror})",
                                          param_hint="'--sarif'") from None
     if as_json:
-        sys.stdout.write(json.dumps(shown.to_json(), indent=2) + "\n")
+        from tui.output import print_json  # orjson: the 500-account report is ~80 MB of JSON
+
+        print_json(shown.to_json())
     elif sarif_target != "-":
         console = _console()
         _print_findings(shown, console)

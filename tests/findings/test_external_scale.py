@@ -1,0 +1,70 @@
+"""The external-access report at organization scale: the same answer as a plain per-outsider reach,
+for work that grows with accounts, not with accounts squared.
+
+The reference is what the report computed before (issue 8): `graph.query.reach` from every
+outsider, keeping each home role or resource whose path is not pinned to the organization. The
+report now keeps one entry per target: the outsider whose path ranks first (fewest hops, allowed
+before conditional, fewest conditions). Each account's CI identity provider reaches the
+organization-wide grants of every account, so listing every outsider of every target grows with
+accounts squared; the report's work must not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from graph.build import AccessGraph, build_graph
+from graph.external import external_access, inside_only, outsiders, search_external
+from graph.findings.context import home_accounts
+from graph.query import AccessPath, reach
+from graph.snapshot import parse_snapshot
+from graph.synthetic import generate_organization
+
+
+def _rank(path: AccessPath) -> tuple[int, int, int]:
+    return (len(path.hops), 0 if str(path.status) == "allowed" else 1, len(path.conditions))
+
+
+def _reference(ag: AccessGraph) -> dict[tuple[str, str], AccessPath]:
+    """(target, outsider) -> path, by `reach` from every outsider (the report before issue 8)."""
+    home = home_accounts(ag.snapshot)
+    organization_id = ag.snapshot.organization.id if ag.snapshot.organization else None
+    found: dict[tuple[str, str], AccessPath] = {}
+    for source, _ in outsiders(ag):
+        for reached in reach(ag, source).resources:
+            if reached.account in home and reached.path.hops \
+                    and not inside_only(reached.path, organization_id, home):
+                found[(reached.resource, source)] = reached.path
+    return found
+
+
+def _hops(path: AccessPath) -> list[dict[str, Any]]:
+    return [hop.to_json() for hop in path.hops]
+
+
+@pytest.fixture(scope="module")
+def organization() -> AccessGraph:
+    return build_graph(parse_snapshot(generate_organization(8, seed=5)))
+
+
+def test_every_target_an_outsider_reaches_is_listed_once_with_the_best_path(organization):
+    reference = _reference(organization)
+    report = external_access(organization)
+    targets = {target for target, _ in reference}
+    # Same targets: none lost (a lost one would be a wrong "nobody outside can reach it"), none invented.
+    assert [entry.target for entry in report.entries] == sorted(targets)
+    assert len(targets) > 100  # the generated organization has CI providers, vendors and "*" grants
+    for entry in report.entries:
+        best = min(_rank(path) for (target, _), path in reference.items() if target == entry.target)
+        # The entry's path is the one reach gives from that outsider, and no outsider has a better one.
+        assert _hops(entry.path) == _hops(reference[(entry.target, entry.outsider)])
+        assert _rank(entry.path) == best
+
+
+def test_the_work_grows_with_accounts_not_with_accounts_squared():
+    # (node, resource) pairs read: doubling the accounts about doubles them (measured 2.3x for 5 -> 10);
+    # reach from every outsider grew 3x, and the (target, outsider) pairs it listed grow toward 4x.
+    pairs = [search_external(build_graph(parse_snapshot(generate_organization(n, seed=3))))[1] for n in (5, 10)]
+    assert 1.5 < pairs[1] / pairs[0] < 2.8
