@@ -136,16 +136,31 @@ class EdgeSpec:
 
 @dataclass(frozen=True, slots=True)
 class LoadedPolicy:
-    """A policy document parsed once by the evaluator, with the text the pre-filters read."""
+    """A policy document for the evaluator, with the text the pre-filters read.
+
+    `policy` is parsed the first time it is read: most resource policies are only pre-filtered by
+    the build (`statement_shapes`) and evaluated when a question needs them (`graph.edges.lazy`).
+    Equality is that of (text, policy_id), which decide the parsed policy.
+    """
 
     text: str
-    policy: Policy
+    parsed: Policy | None = field(compare=False, repr=False)
+    """The parsed policy, once read (None before)."""
     policy_id: str
+
+    @property
+    def policy(self) -> Policy:
+        """The document parsed by the evaluator under `policy_id` (raises PolicyError when it does not parse)."""
+        found = self.parsed
+        if found is None:
+            found = policy_from_text(self.text, policy_id=self.policy_id)
+            object.__setattr__(self, "parsed", found)  # a cache: equal threads racing here store equal policies
+        return found
 
 
 def load_policy(document: PolicyDocument, policy_id: str) -> LoadedPolicy:
-    """Parse a document through the evaluator's cache."""
-    return LoadedPolicy(document.text, policy_from_text(document.text, policy_id=policy_id), policy_id)
+    """A document for the evaluator, parsed (through its cache) when first read."""
+    return LoadedPolicy(document.text, None, policy_id)
 
 
 Levels = tuple[tuple[LoadedPolicy, ...], ...]

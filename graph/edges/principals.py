@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graph import context
 from graph.edges.common import ALLOW_ALL, PUBLIC_NODE, Caller, Levels, LoadedPolicy, NodeKind, Target, load_policy
@@ -92,6 +93,8 @@ class PrincipalIndex:
     _nodes_cache: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _covering_cache: dict[tuple[str, str], tuple[StatementShape, ...]] = field(default_factory=dict)
     _node_sets: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    _universal: dict[tuple[str, str], bool] = field(default_factory=dict)
+    _opaque: dict[tuple[str, str | None], Caller] = field(default_factory=dict)
     role_targets: dict[str, Target] = field(default_factory=dict)
     """The resource side of assuming each role (`assume_role.role_target`), built once per role."""
     external_accounts: tuple[str, ...] = ()
@@ -203,9 +206,27 @@ class PrincipalIndex:
         """Principals of an account with an identity Allow that could cover `service` on `arn`."""
         found = []
         for node in self._service_nodes(account_id, service):
-            if any(statement_may_match_resource(shape, arn, with_children=with_children)
-                   for shape in self._covering(node, service)):
+            if self._covers_everything(node, service) or any(
+                    statement_may_match_resource(shape, arn, with_children=with_children)
+                    for shape in self._covering(node, service)):
                 found.append(self.callers[node])
+        return found
+
+    def _covers_everything(self, node: str, service: str) -> bool:
+        """Whether a covering statement may match any ARN (`statement_may_match_resource` holds for every ARN)."""
+        key = (node, service)
+        found = self._universal.get(key)
+        if found is None:
+            found = self._universal[key] = any(shape.not_resource or not shape.resources or "*" in shape.resources
+                                               for shape in self._covering(node, service))
+        return found
+
+    def opaque(self, account_id: str, principal: str | None = None) -> Caller:
+        """`opaque_account_caller` of this index's organization, built once per (account, principal)."""
+        key = (account_id, principal)
+        found = self._opaque.get(key)
+        if found is None:
+            found = self._opaque[key] = opaque_account_caller(account_id, self.org, principal)
         return found
 
     def service_nodes(self, account_id: str, service: str) -> frozenset[str]:
@@ -278,18 +299,21 @@ def opaque_account_caller(account_id: str, org: OrgIndex, principal: str | None 
                   context.for_account(account_id, org), in_dataset=False)
 
 
+@lru_cache(maxsize=1)
 def public_caller() -> Caller:
     """Anyone: every principal, in or out of the organization, whose own policies allow it."""
     return Caller(PUBLIC_NODE, NodeKind.PUBLIC, PUBLIC_NODE, None,
                   (load_policy(ALLOW_ALL, "any identity policy"),), None, None, context.for_public(), in_dataset=False)
 
 
+@lru_cache(maxsize=4096)
 def service_caller(service: str) -> Caller:
     """An AWS service principal (`lambda.amazonaws.com`): no identity policies of its own."""
     return Caller(service, NodeKind.SERVICE, service, None, (), None, None, context.for_service(service),
                   in_dataset=False)
 
 
+@lru_cache(maxsize=4096)
 def federated_caller(provider: str) -> Caller:
     """A SAML or OIDC provider: the trust policy's conditions are the only gate."""
     return Caller(provider, NodeKind.FEDERATED, provider, None, (), None, None, context.for_federated(),

@@ -18,7 +18,6 @@ from graph.edges.common import Caller
 from graph.edges.principals import (
     PrincipalIndex,
     federated_caller,
-    opaque_account_caller,
     public_caller,
     service_caller,
 )
@@ -81,7 +80,7 @@ def _everyone(principals: PrincipalIndex, scope: Scope, other_accounts: bool) ->
     stands for its principals, so `paths --from` it finds the grant), and elsewhere those whose
     identity policies could allow it."""
     found = [public_caller(), *principals.by_account.get(scope.account, ())]
-    found += [opaque_account_caller(account, principals.org) for account in principals.external_accounts]
+    found += [principals.opaque(account) for account in principals.external_accounts]
     if other_accounts:
         found += principals.everywhere(scope.service, scope.arn, with_children=scope.with_children)
     return found
@@ -97,9 +96,9 @@ def _aws_principal(value: str, principals: PrincipalIndex, collected: frozenset[
     if is_account_principal(value):
         if account in collected:
             return principals.candidates(account, scope.service, scope.arn, with_children=scope.with_children)
-        return [opaque_account_caller(account, principals.org)]
+        return [principals.opaque(account)]
     if account not in collected:
-        return [opaque_account_caller(account, principals.org, principal=value)]
+        return [principals.opaque(account, value)]
     caller = principals.find(session_role_arn(value) or value)
     if caller is None:
         warnings.append(f"{where}: names {value}, which is not in the snapshot of account {account}")
