@@ -293,10 +293,10 @@ class _HopMaker:
     def __init__(self, action: str | None) -> None:
         self._action = action
         self._best: dict[tuple[int, ...], dict[str, Any] | None] = {}
-        self._fields: dict[int, tuple[Any, ...]] = {}
+        self._fields: dict[int, tuple[tuple[Any, ...], tuple[int, int, int]]] = {}
 
-    def best(self, source: str, target: str, edges: list[dict[str, Any]]) -> Hop | None:
-        """The same hop as `_best_hop(ag, source, target, action, edges)`."""
+    def best(self, source: str, target: str, edges: list[dict[str, Any]]) -> tuple[Hop, tuple[int, int, int]] | None:
+        """The same hop as `_best_hop(ag, source, target, action, edges)`, with the `_rank` of its one-hop path."""
         key = tuple(map(id, edges))
         if key in self._best:
             data = self._best[key]
@@ -304,13 +304,15 @@ class _HopMaker:
             data = self._best[key] = self._choose(source, target, edges)
         if data is None:
             return None
-        fields = self._fields.get(id(data))
-        if fields is None:
+        made = self._fields.get(id(data))
+        if made is None:
             hop = Hop.from_edge(source, target, data)
-            self._fields[id(data)] = (hop.kind, hop.actions, hop.status, hop.conditions, hop.deny_conditions,
-                                      hop.granted_by, hop.chained, hop.scope, hop.contested)
-            return hop
-        return Hop(source, target, *fields)
+            rank = _rank(AccessPath((hop,)))
+            self._fields[id(data)] = ((hop.kind, hop.actions, hop.status, hop.conditions, hop.deny_conditions,
+                                       hop.granted_by, hop.chained, hop.scope, hop.contested), rank)
+            return hop, rank
+        fields, rank = made
+        return Hop(source, target, *fields), rank
 
     def _choose(self, source: str, target: str, edges: list[dict[str, Any]]) -> dict[str, Any] | None:
         best: dict[str, Any] | None = None
@@ -329,11 +331,13 @@ def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: in
     graph = ag.graph
     best: dict[str, AccessPath] = {}
     frontier: dict[str, AccessPath] = {}
+    frontier_ranks: dict[str, tuple[int, int, int]] = {}  # `_rank` of each frontier path
     last = _HopMaker(action)
     for source, edges in _into(ag, target, action).items():
-        hop = last.best(source, target, edges)
-        if hop is not None and hop.kind is not EdgeKind.MEMBER:
-            frontier[source] = AccessPath((hop,))
+        made = last.best(source, target, edges)
+        if made is not None and made[0].kind is not EdgeKind.MEMBER:
+            frontier[source] = AccessPath((made[0],))
+            frontier_ranks[source] = made[1]
     for _ in range(max_hops):
         best.update(frontier)
         following: dict[str, AccessPath] = {}
@@ -341,7 +345,7 @@ def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: in
         for node, path in frontier.items():
             if graph.nodes[node]["kind"] not in _PRINCIPALS:
                 continue  # only users and roles are passed through
-            length, status, conditions = _rank(path)
+            length, status, conditions = frontier_ranks[node]
             floor = (length + 1, status, conditions)  # no hop in front of `path` makes a better rank
             for source in graph.predecessors(node):
                 if source in best or source == target:
@@ -360,7 +364,7 @@ def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: in
                     ranks[source] = rank
         if not following or len(next(iter(following.values())).hops) > max_hops:
             break
-        frontier = following
+        frontier, frontier_ranks = following, ranks
     best.pop(target, None)
     return {node: path for node, path in best.items() if len(path.hops) <= max_hops}
 
