@@ -38,6 +38,7 @@ evaluator's caches and the principal index's caches, so two workers never fill t
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -315,7 +316,7 @@ class LazyEdges:
         covering = self._covering.get(key)
         if covering is None:  # reach asks this of every "*" grant, most of them of one service
             covering = self._covering[key] = tuple(shape for shape in self.principals.allows_of(node)
-                                                   if statement_may_cover_service(shape, service))
+                                                   if _may_cover_service(shape.actions, shape.not_action, service))
         return covering
 
     def _admits(self, caller: Caller, plan: Plan) -> bool:
@@ -365,6 +366,12 @@ class LazyEdges:
     def _evaluate(self, caller: Caller, plan: Plan, action: str | None = None) -> list[EdgeSpec]:
         edges = self.outcomes.edges(caller, plan.target, plan.resource, only=action)
         return [edge for edge in edges if self.wanted is None or edge.kind in self.wanted]
+
+
+@lru_cache(maxsize=65536)
+def _may_cover_service(actions: tuple[str, ...], not_action: bool, service: str) -> bool:
+    """`statement_may_cover_service` by Action element (it reads nothing else; principals repeat a few elements)."""
+    return statement_may_cover_service(StatementShape(0, "Allow", actions, not_action, (), False, (), False), service)
 
 
 def _by_source(edges: list[EdgeSpec]) -> dict[str, tuple[Attributes, ...]]:

@@ -47,6 +47,8 @@ from graph.edges.common import (
     statement_masks_by_index,
 )
 from graph.edges.statements import (
+    StatementShape,
+    statement_covers_action,
     account_of_principal,
     is_account_principal,
     action_pattern_matches,
@@ -114,12 +116,22 @@ def _touches(text: str, resource_type: str) -> bool:
     for a type with object actions, when a Resource entry is an S3 ARN (`action_groups` takes object
     key prefixes from every identity statement, whatever its Action).
     """
-    names, _, objects = catalogue_masks(resource_type)
-    if statement_masks(text, names):
-        return True
-    return bool(objects) and any(not shape.not_resource and any(pattern.startswith("arn:aws:s3:::")
-                                                                for pattern in shape.resources)
-                                 for shape in statement_shapes(text))
+    objects = catalogue_masks(resource_type)[2]
+    for shape in statement_shapes(text):
+        if _covers_some(shape.actions, shape.not_action, resource_type):
+            return True
+        if objects and not shape.not_resource and any(pattern.startswith("arn:aws:s3:::") for pattern in shape.resources):
+            return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _covers_some(actions: tuple[str, ...], not_action: bool, resource_type: str) -> bool:
+    """Whether an Action (or NotAction) element covers one of the type's catalogue actions (`statement_masks`).
+
+    Keyed by the element, not the policy: thousands of account-specific policies repeat a few elements."""
+    shape = StatementShape(0, "Allow", actions, not_action, (), False, (), False)
+    return any(statement_covers_action(shape, name) for name in catalogue_masks(resource_type)[0])
 
 
 def _restricted(groups: list[ActionGroup], only: str | None) -> list[ActionGroup]:
