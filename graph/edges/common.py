@@ -180,17 +180,40 @@ class Caller:
     scps: Levels | None
     context: RequestContext
     in_dataset: bool = True
-    request_identity: tuple[Policy, ...] = field(init=False, repr=False, compare=False)
-    """The parsed policies as a `Request` wants them (built once, not per evaluation)."""
-    request_boundary: Policy | None = field(init=False, repr=False, compare=False)
-    request_scps: tuple[tuple[Policy, ...], ...] | None = field(init=False, repr=False, compare=False)
     request_context: dict[str, Any] = field(init=False, repr=False, compare=False)
+    _parsed: _RequestPolicies | None = field(init=False, repr=False, compare=False)
+    """The parsed policies, built the first time a request needs them (most callers are never evaluated
+    before a question: their identity policies are not parsed until then)."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "request_identity", tuple(p.policy for p in self.identity))
-        object.__setattr__(self, "request_boundary", self.boundary.policy if self.boundary else None)
-        object.__setattr__(self, "request_scps", _levels(self.scps))
         object.__setattr__(self, "request_context", self.context.as_request_context())
+        object.__setattr__(self, "_parsed", None)
+
+    def _request_policies(self) -> _RequestPolicies:
+        found = self._parsed
+        if found is None:
+            found = (tuple(p.policy for p in self.identity), self.boundary.policy if self.boundary else None,
+                     _levels(self.scps))
+            object.__setattr__(self, "_parsed", found)  # a cache: threads racing here store equal values
+        return found
+
+    @property
+    def request_identity(self) -> tuple[Policy, ...]:
+        """The parsed identity policies as a `Request` wants them (built once, not per evaluation)."""
+        return self._request_policies()[0]
+
+    @property
+    def request_boundary(self) -> Policy | None:
+        """The parsed permissions boundary."""
+        return self._request_policies()[1]
+
+    @property
+    def request_scps(self) -> tuple[tuple[Policy, ...], ...] | None:
+        """The parsed SCP levels."""
+        return self._request_policies()[2]
+
+
+_RequestPolicies = tuple[tuple[Policy, ...], Policy | None, tuple[tuple[Policy, ...], ...] | None]
 
 
 def _levels(levels: Levels | None) -> tuple[tuple[Policy, ...], ...] | None:

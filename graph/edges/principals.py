@@ -25,7 +25,7 @@ from graph.edges.statements import (
 )
 from graph.model import Account, InlinePolicy, ManagedPolicy, PolicyDocument, Role, Snapshot, User
 from graph.org import OrgIndex, PolicyLevels
-from graph.policy import Policy, policy_from_text
+
 from graph.policy.actions import rcp_supported_services
 
 
@@ -33,22 +33,22 @@ _DIGIT_RUNS = re.compile(r"\d{12,}")
 """Runs of 12 digits or more: those of exactly 12 are the account ids a text can name."""
 
 
+_Coverage = tuple[tuple[StatementShape, ...], tuple[StatementShape, ...], bool]
+"""A principal's Allow statements (held: the memo key is their id), those that could cover a service, and
+whether one of those may match every ARN."""
+
+
 @dataclass(slots=True)
 class _Loader:
-    """Parses each distinct policy text once; equal texts under other ids share its statements."""
+    """The pre-filters' view of each distinct policy text, worked out once."""
 
-    parsed: dict[str, Policy] = field(default_factory=dict)
     allows: dict[str, tuple[StatementShape, ...]] = field(default_factory=dict)
     services: dict[str, frozenset[str]] = field(default_factory=dict)
     profiles: dict[tuple[str, ...], tuple[tuple[StatementShape, ...], frozenset[str]]] = field(default_factory=dict)
 
     def load(self, document: PolicyDocument, policy_id: str) -> LoadedPolicy:
-        """The document parsed by the evaluator under `policy_id`."""
-        text = document.text
-        policy = self.parsed.get(text)
-        if policy is None:
-            policy = self.parsed[text] = policy_from_text(text, policy_id=policy_id)
-        return LoadedPolicy(text, policy.with_id(policy_id), policy_id)
+        """The document under `policy_id`, parsed when first evaluated (equal texts share their statements)."""
+        return load_policy(document, policy_id)
 
     def inline(self, owner_arn: str, policies: tuple[InlinePolicy, ...]) -> list[LoadedPolicy]:
         """A principal's or group's inline policies."""
@@ -91,9 +91,8 @@ class PrincipalIndex:
     _rcp_cache: dict[str, Levels | None] = field(default_factory=dict)
     _by_name: dict[tuple[str, str, str], Caller] = field(default_factory=dict)
     _nodes_cache: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    _covering_cache: dict[tuple[str, str], tuple[StatementShape, ...]] = field(default_factory=dict)
+    _covering_cache: dict[tuple[int, str], _Coverage] = field(default_factory=dict)
     _node_sets: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
-    _universal: dict[tuple[str, str], bool] = field(default_factory=dict)
     _opaque: dict[tuple[str, str | None], Caller] = field(default_factory=dict)
     role_targets: dict[str, Target] = field(default_factory=dict)
     """The resource side of assuming each role (`assume_role.role_target`), built once per role."""
@@ -214,12 +213,7 @@ class PrincipalIndex:
 
     def _covers_everything(self, node: str, service: str) -> bool:
         """Whether a covering statement may match any ARN (`statement_may_match_resource` holds for every ARN)."""
-        key = (node, service)
-        found = self._universal.get(key)
-        if found is None:
-            found = self._universal[key] = any(shape.not_resource or not shape.resources or "*" in shape.resources
-                                               for shape in self._covering(node, service))
-        return found
+        return self._coverage(node, service)[2]
 
     def opaque(self, account_id: str, principal: str | None = None) -> Caller:
         """`opaque_account_caller` of this index's organization, built once per (account, principal)."""
@@ -247,11 +241,16 @@ class PrincipalIndex:
 
     def _covering(self, node: str, service: str) -> tuple[StatementShape, ...]:
         """The principal's Allow statements that could cover some action of `service`."""
-        key = (node, service)
+        return self._coverage(node, service)[1]
+
+    def _coverage(self, node: str, service: str) -> _Coverage:
+        allows = self._allows[node]
+        key = (id(allows), service)  # principals with equal policies share one `allows` tuple (`_Loader.profile`)
         found = self._covering_cache.get(key)
-        if found is None:
-            found = self._covering_cache[key] = tuple(shape for shape in self._allows[node]
-                                                      if statement_may_cover_service(shape, service))
+        if found is None or found[0] is not allows:
+            covering = tuple(shape for shape in allows if statement_may_cover_service(shape, service))
+            found = self._covering_cache[key] = (allows, covering, any(
+                shape.not_resource or not shape.resources or "*" in shape.resources for shape in covering))
         return found
 
     def everywhere(self, service: str, arn: str, *, with_children: bool = False) -> list[Caller]:

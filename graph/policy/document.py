@@ -115,7 +115,7 @@ class Policy:
         if policy_id == self.policy_id:
             return self
         return Policy(self.text, policy_id, self.version, self.document_id, self.statements, self.referenced_keys,
-                      named_arns=self.named_arns)
+                      self._by_action, self._index, named_arns=self.named_arns)
 
 
 def _string_list(value: Any, location: str, what: str) -> tuple[str, ...]:
@@ -190,8 +190,14 @@ def _decode_text(text: str, location: str) -> Any:
         raise PolicyError("JSON nested too deeply to read", location) from None
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
 def _parse_cached(text: str, policy_id: str | None, location: str) -> Policy:
+    return _parse_text(text, location).with_id(policy_id)
+
+
+@lru_cache(maxsize=16384)
+def _parse_text(text: str, location: str) -> Policy:
+    """The policy of a text under no id (the same text under several ids shares its statements)."""
     document = _decode_text(text, location)
     if not isinstance(document, dict):
         raise PolicyError("a policy must be a JSON object", location)
@@ -219,7 +225,7 @@ def _parse_cached(text: str, policy_id: str | None, location: str) -> Policy:
     canonical = _canonical_text(document, text)
     named_arns = frozenset(arn for statement in statements if statement.principals is not None
                            for arn in statement.principals.arns)
-    return Policy(canonical, policy_id, version, document_id, statements, _referenced_keys(statements),
+    return Policy(canonical, None, version, document_id, statements, _referenced_keys(statements),
                   named_arns=named_arns)
 
 
