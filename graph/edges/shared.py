@@ -358,6 +358,10 @@ Shared = tuple[tuple[object, ...], tuple[Place, ...]]
 """A memo key and the caller's identity statements: callers with equal ones get the same edges but for the source."""
 
 
+_Static = tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]]
+"""The key's part a profile shares on a resource (a number), the context keys read, the identity statements' places."""
+
+
 class Repeats(Enum):
     """What `SharedOutcomes.edges_of` yields for a caller whose edges an earlier caller's give."""
 
@@ -372,7 +376,7 @@ class _Plan:
     """What the callers of one profile share on one resource in one `edges_of` call."""
 
     groups: list[ActionGroup]
-    static: tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]] | None
+    static: _Static | None
 
 
 @dataclass(slots=True)
@@ -440,7 +444,7 @@ class SharedOutcomes:
         groups = plan.groups
         if not groups:
             return [], None
-        signed = self._signed(caller, target, plan.static)
+        signed = self._signature(caller, target, resource, groups, plan.static)
         if signed is None:
             return evaluate_pair(caller, target, groups), None
         if seen is not None:
@@ -466,19 +470,22 @@ class SharedOutcomes:
             seen.discard(signed)
         return edges, None  # evaluated here but another resource's outcome holds the key: not shared
 
-    def _signature(self, caller: Caller, target: Target, resource: Resource,
-                   groups: list[ActionGroup]) -> tuple[tuple[object, ...], tuple[Place, ...]] | None:
+    def _signature(self, caller: Caller, target: Target, resource: Resource, groups: list[ActionGroup],
+                   static: _Static | None = None) -> Shared | None:
         """The memo key: the outcome's inputs, with the resource's ARN and account as stand-ins.
 
         Two resources share a key when their policy texts are the same but for their own ARN and
         account, and every statement of every policy of the request covers both or neither
         (by the evaluator's matching); statements with policy variables in Resource keep the ARN.
+        `static`: the caller's profile's part, when already known (`_static_of`). None: evaluate alone
+        (the one way in: tests replace it to compare with unshared evaluations).
         """
-        among = naming_statements(caller, target)
-        return self._signed(caller, target, self._static_of(caller, target, resource, groups, among))
+        if static is None:
+            static = self._static_of(caller, target, resource, groups, naming_statements(caller, target))
+        return self._signed(caller, target, static)
 
     def _static_of(self, caller: Caller, target: Target, resource: Resource, groups: list[ActionGroup],
-                   among: tuple[int, ...] | None) -> tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]]:
+                   among: tuple[int, ...] | None) -> _Static:
         """The part of the key every caller of the caller's profile shares on `resource` (memoized)."""
         # keyed by the identity policies that bear on this resource (with their places), not by every
         # identity text: a caller's own inline policy that cannot touch the resource must not split the key
@@ -501,8 +508,7 @@ class SharedOutcomes:
             static = self._static[static_key] = (self._interned(part), keys, positions)
         return static
 
-    def _signed(self, caller: Caller, target: Target, static: tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]]
-                ) -> tuple[tuple[object, ...], tuple[Place, ...]] | None:
+    def _signed(self, caller: Caller, target: Target, static: _Static) -> Shared | None:
         """The memo key from the profile's static part and what is this caller's own (None: evaluate it alone)."""
         naming = self._naming(caller, target)
         if naming is None:
