@@ -29,7 +29,11 @@ from typing import Any
 from graph.build import AccessGraph
 from graph.edges.common import EdgeKind, NodeKind, Status
 from graph.edges.resources import Plan
-from graph.edges.statements import StatementShape, statement_may_cover_service, statement_may_match_resource
+from graph.edges.shared import catalogue_masks
+from graph.edges.statements import (
+    StatementShape, statement_covers_action, statement_may_cover_service, statement_may_match_resource,
+    statement_shapes,
+)
 from graph.findings.context import home_accounts
 from graph.query import AccessPath, Hop
 
@@ -135,8 +139,13 @@ def _rank(path: AccessPath) -> Rank:
 
 def _best_hop(ag: AccessGraph, source: str, target: str) -> Hop | None:
     """The edge `graph.query.reach` would take from `source` to `target`: any action, best status, fewest conditions."""
+    return _best_of(source, target, ag.edges_between(source, target))
+
+
+def _best_of(source: str, target: str, edges: list[dict[str, Any]]) -> Hop | None:
+    """`_best_hop` among the given edge attributes, in their order."""
     best: Hop | None = None
-    for data in ag.edges_between(source, target):
+    for data in edges:
         if not data["actions"] and data["kind"] != str(EdgeKind.MEMBER):
             continue
         hop = Hop.from_edge(source, target, data)
@@ -199,6 +208,9 @@ class _Search:
         self._steps: dict[str, list[tuple[str, Hop]]] = {}
         self._hops: dict[tuple[str, str], Hop | None] = {}
         self._covering: dict[tuple[str, str], tuple[StatementShape, ...]] = {}
+        self._interned: dict[tuple[StatementShape, ...], tuple[StatementShape, ...]] = {}
+        self._admitted: dict[tuple[int, str], bool] = {}
+        self._granting: dict[str, tuple[str, ...]] = {}
         self._nearby: dict[str, list[str]] = {}
         self._by_account: dict[str, list[str]] = {}
         self._naming: dict[str, list[str]] = {}
@@ -283,15 +295,25 @@ class _Search:
         return found
 
     def use_nearby(self, via: _Via) -> None:
-        """Offer every nearby resource a reached node has an edge to."""
+        """Offer every nearby resource a reached node has an edge to, but those it cannot reach first."""
+        bound = via.bound
         for target in self.nearby(via.node):
+            current = self.best.get(target)
+            if current is not None and bound > current.key:
+                continue  # a path through this node would rank after the one found: not worth evaluating
             hop = self.hop(via.node, target)
             if hop is not None:
-                self.offer(target, (_rank(AccessPath((*via.path.hops, hop))), via.order), via.outsider, via.kind,
-                           AccessPath((*via.path.hops, hop)))
+                path = AccessPath((*via.path.hops, hop))
+                self.offer(target, (_rank(path), via.order), via.outsider, via.kind, path)
 
     def admits(self, node: str, plan: Plan) -> bool:
-        """`graph.edges.lazy`'s test of whether a `"*"` grant's edges may include a principal of another account."""
+        """Whether a `"*"` grant's edges may include a node, a principal of another account.
+
+        `graph.edges.lazy`'s test (an identity Allow could cover the service and the resource), and
+        one more that cross-account access needs: some action of the resource's type is allowed by
+        both the node's identity policies and the resource policy (IAM "Cross-account policy
+        evaluation logic"). Both are asked once per distinct set of identity statements, not per node.
+        """
         caller = self.ag.lazy.principals.callers.get(node) if self.ag.lazy is not None else None
         if caller is None or caller.account == plan.resource.account_id or node in plan.named_nodes:
             return False
@@ -299,26 +321,80 @@ class _Search:
         covering = self._covering.get(key)
         if covering is None:
             assert self.ag.lazy is not None
-            covering = self._covering[key] = tuple(
-                shape for shape in self.ag.lazy.principals.allows_of(node)
-                if statement_may_cover_service(shape, plan.scope.service))
-        return any(statement_may_match_resource(shape, plan.resource.arn, with_children=plan.scope.with_children)
-                   for shape in covering)
+            found = tuple(shape for shape in self.ag.lazy.principals.allows_of(node)
+                          if statement_may_cover_service(shape, plan.scope.service))
+            covering = self._covering[key] = self._interned.setdefault(found, found)
+        verdict_key = (id(covering), plan.resource.arn)
+        verdict = self._admitted.get(verdict_key)
+        if verdict is None:
+            verdict = self._admitted[verdict_key] = any(
+                statement_may_match_resource(shape, plan.resource.arn, with_children=plan.scope.with_children)
+                for shape in covering) and any(
+                statement_covers_action(shape, action) for action in self._granted(plan) for shape in covering)
+        return verdict
+
+    def _granted(self, plan: Plan) -> tuple[str, ...]:
+        """The catalogue actions of the resource's type that an Allow of its policy covers (all without one)."""
+        arn = plan.resource.arn
+        found = self._granting.get(arn)
+        if found is None:
+            catalogue = catalogue_masks(plan.resource.type)[0]
+            policy = plan.target.policy
+            if policy is None:
+                found = catalogue
+            else:
+                allows = [shape for shape in statement_shapes(policy.text) if shape.allows]
+                found = tuple(action for action in catalogue
+                              if any(statement_covers_action(shape, action) for shape in allows))
+            self._granting[arn] = found
+        return found
 
     def use_star(self, plan: Plan, vias: list[_Via]) -> None:
-        """Offer the best path into a `"*"`-grant resource through a principal of another account."""
-        target = plan.resource.arn
-        for via in vias:
-            current = self.best.get(target)
-            if current is not None and via.bound > current.key:
-                return  # every later node is bound to rank after the path found
-            if not self.admits(via.node, plan):
-                continue
-            hop = self.hop(via.node, target)
-            if hop is not None:
-                path = AccessPath((*via.path.hops, hop))
-                self.offer(target, (_rank(path), via.order), via.outsider, via.kind, path)
+        """Offer the best path into a `"*"`-grant resource through a principal of another account.
 
+        `vias` come in order of `_Via.bound`; those that could still beat the best path found are
+        evaluated a batch at a time, so callers of one profile share the evaluation's fixed cost.
+        """
+        target = plan.resource.arn
+        position = 0
+        while position < len(vias):
+            current = self.best.get(target)
+            window: list[_Via] = []
+            while position < len(vias) and len(window) < _BATCH:
+                via = vias[position]
+                if current is not None and via.bound > current.key:
+                    position = len(vias)  # every later node is bound to rank after the path found
+                    break
+                position += 1
+                if (via.node, target) in self._hops or self.admits(via.node, plan):
+                    window.append(via)
+            self._evaluate_star(plan, [via.node for via in window if (via.node, target) not in self._hops])
+            for via in window:
+                hop = self._hops[(via.node, target)]
+                if hop is not None:
+                    path = AccessPath((*via.path.hops, hop))
+                    self.offer(target, (_rank(path), via.order), via.outsider, via.kind, path)
+
+    def _evaluate_star(self, plan: Plan, nodes: list[str]) -> None:
+        """The best hop from each node (another account's principal) into a `"*"`-grant resource.
+
+        What `AccessGraph.edges_between` gives for such a pair: the graph's own edges, then the
+        `"*"` grant's evaluated edges (nothing goes before them: the policy does not name the node).
+        """
+        lazy = self.ag.lazy
+        if not nodes or lazy is None:
+            return
+        target = plan.resource.arn
+        callers = [lazy.principals.callers[node] for node in dict.fromkeys(nodes)]
+        for caller, edges, _ in lazy.outcomes.edges_of(callers, plan.target, plan.resource):
+            self.evaluated_pairs += 1
+            found = [*self.ag.graph.get_edge_data(caller.node, target, default={}).values(),
+                     *(edge.attributes() for edge in edges if lazy.wanted is None or edge.kind in lazy.wanted)]
+            self._hops[(caller.node, target)] = _best_of(caller.node, target, found)
+
+
+_BATCH = 64
+"""`"*"`-grant candidates evaluated together (enough to share the fixed cost, few past the first hit)."""
 
 _PRINCIPALS = frozenset({str(NodeKind.USER), str(NodeKind.ROLE)})
 
@@ -342,11 +418,11 @@ def search_external(ag: AccessGraph, *, trusted_accounts: frozenset[str] = froze
     vias: list[_Via] = []
     for source, kind in sources:
         vias.extend(search.walk(source, kind, len(vias)))
-    for via in vias:
+    ranked = sorted(vias, key=lambda via: via.bound)  # best first: later nodes mostly find their targets taken
+    for via in ranked:
         search.use_nearby(via)
     if ag.lazy is not None:
-        ranked = sorted((via for via in vias if search.nodes[via.node]["kind"] in _PRINCIPALS),
-                        key=lambda via: via.bound)
+        ranked = [via for via in ranked if search.nodes[via.node]["kind"] in _PRINCIPALS]
         for arn in ag.lazy.star_targets:
             plan = ag.lazy.targets[arn]
             if plan.resource.account_id in home:
