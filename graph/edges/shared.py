@@ -38,6 +38,7 @@ from graph.edges.common import (
     Caller,
     EdgeSpec,
     Grant,
+    Levels,
     LoadedPolicy,
     NodeKind,
     Target,
@@ -387,6 +388,8 @@ class SharedOutcomes:
     _keys: dict[tuple[str, str | None, str], frozenset[str]] = field(default_factory=dict)
     _named: dict[str, Named | None] = field(default_factory=dict)
     _identity: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    _identity_parts: dict[tuple[int, int, bool], tuple[LoadedPolicy | None, Levels | None, tuple[object, ...]]] = field(
+        default_factory=dict)
     _context: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
     _classes: dict[str, tuple[object, ...]] = field(default_factory=dict)
     _sides: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
@@ -665,8 +668,16 @@ class SharedOutcomes:
                 return tuple((p.policy_id, p.text) for p in policies)
             service_linked = "/aws-service-role/" in caller.principal or caller.principal.rsplit("/", 1)[-1].startswith(
                 "AWSServiceRoleFor")
-            found = (ids((caller.boundary,)) if caller.boundary else None,
-                     None if caller.scps is None else tuple(ids(level) for level in caller.scps), service_linked)
+            # an account's callers share its SCP levels object: made once per (boundary, levels) object;
+            # the entry holds both objects, so their ids cannot be reused while it stands
+            parts = (id(caller.boundary), id(caller.scps), service_linked)
+            held = self._identity_parts.get(parts)
+            if held is not None and held[0] is caller.boundary and held[1] is caller.scps:
+                found = held[2]
+            else:
+                found = (ids((caller.boundary,)) if caller.boundary else None,
+                         None if caller.scps is None else tuple(ids(level) for level in caller.scps), service_linked)
+                self._identity_parts[parts] = (caller.boundary, caller.scps, found)
             self._identity[caller.node] = found
         return found
 
