@@ -29,7 +29,7 @@ from typing import Any
 from graph.build import AccessGraph
 from graph.edges.common import EdgeKind, NodeKind, Status
 from graph.edges.resources import Plan
-from graph.edges.shared import catalogue_masks
+from graph.edges.shared import Repeats, catalogue_masks
 from graph.edges.statements import (
     StatementShape, statement_covers_action, statement_may_cover_service, statement_may_match_resource,
     statement_shapes,
@@ -386,8 +386,9 @@ class _Search:
             return
         target = plan.resource.arn
         callers = [lazy.principals.callers[node] for node in dict.fromkeys(nodes)]
-        for caller, edges, _ in lazy.outcomes.edges_of(callers, plan.target, plan.resource):
+        for caller, edges, _ in lazy.outcomes.edges_of(callers, plan.target, plan.resource, repeats=Repeats.MOVED):
             self.evaluated_pairs += 1
+            assert edges is not None, "Repeats.MOVED gives every caller its edges"
             found = [*self.ag.graph.get_edge_data(caller.node, target, default={}).values(),
                      *(edge.attributes() for edge in edges if lazy.wanted is None or edge.kind in lazy.wanted)]
             self._hops[(caller.node, target)] = _best_of(caller.node, target, found)

@@ -62,7 +62,7 @@ def not_principal_allow(ctx: CheckContext) -> Iterator[Finding]:
 def dangling_unique_ids(ctx: CheckContext) -> Iterator[Finding]:
     """XPT-PRIN-002: a Principal or NotPrincipal naming a unique id that no collected principal has."""
     for item in site_statements(ctx, ctx.policy_sites()):
-        named = set()
+        named: set[str] = set()
         for element in (item.statement.principals, item.statement.not_principals):
             if element is not None:
                 named.update(element.unique_ids)

@@ -91,14 +91,14 @@ def _outside_grantees(ctx: CheckContext, item: SiteStatement) -> list[tuple[str,
     for account in sorted(principals.accounts):
         found.setdefault(account, "account principal")
     for arn in sorted(principals.arns):
-        account = account_of_principal(arn)
-        if account is not None:
-            found.setdefault(account, f"principal {arn}")
+        named = account_of_principal(arn)
+        if named is not None:
+            found.setdefault(named, f"principal {arn}")
     if principals.everyone:
         for value in clause_values(positive_clauses(item.statement, ACCOUNT_KEYS)):
-            account = account_of_principal(value)
-            if account is not None:
-                found.setdefault(account, "\"*\" pinned to the account by condition")
+            pinned = account_of_principal(value)
+            if pinned is not None:
+                found.setdefault(pinned, "\"*\" pinned to the account by condition")
         own_org = ctx.org.organization_id
         for value in clause_values(positive_clauses(item.statement, ORG_ID_KEYS)):
             if is_org_id(value) and value != own_org:
