@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from graph.context import RequestContext
+from graph.errors import PolicyError
 from graph.edges.catalog import summarize
 from graph.edges.statements import (
     StatementShape,
@@ -153,7 +154,10 @@ class LoadedPolicy:
         """The document parsed by the evaluator under `policy_id` (raises PolicyError when it does not parse)."""
         found = self.parsed
         if found is None:
-            found = policy_from_text(self.text, policy_id=self.policy_id)
+            try:
+                found = policy_from_text(self.text, policy_id=self.policy_id)
+            except PolicyError as error:  # a document the snapshot checks let through: say which one it is
+                raise PolicyError(error.message, f"{self.policy_id}: {error.location}") from error
             object.__setattr__(self, "parsed", found)  # a cache: equal threads racing here store equal policies
         return found
 
