@@ -17,10 +17,12 @@ import pytest
 
 from graph.build import AccessGraph, build_graph
 from graph.external import external_access, inside_only, outsiders, search_external
+from graph.findings import ExternalReport, run_findings
 from graph.findings.context import home_accounts
 from graph.query import AccessPath, reach
-from graph.snapshot import parse_snapshot
+from graph.snapshot import parse_snapshot, save_snapshot
 from graph.synthetic import generate_organization
+from tui.cli import main
 
 
 def _rank(path: AccessPath) -> tuple[int, int, int]:
@@ -69,3 +71,29 @@ def test_the_work_grows_with_accounts_not_with_accounts_squared():
     # (target, outsider) pairs it listed grow toward 4x.
     pairs = [search_external(build_graph(parse_snapshot(generate_organization(n, seed=3))))[1] for n in (10, 20)]
     assert 1.5 < pairs[1] / pairs[0] < 2.7
+
+
+def test_the_explorer_mode_gives_the_same_findings_without_the_report(organization):
+    # The explorer's background builder asks for the checks only (ExternalReport.LEFT_OUT): same findings.
+    full = run_findings(organization)
+    checks_only = run_findings(organization, external=ExternalReport.LEFT_OUT)
+    assert checks_only.external is None and full.external is not None
+    assert checks_only.findings == full.findings and len(full.findings) > 10
+
+
+def test_a_long_external_listing_is_a_list_by_account_with_every_target(organization, tmp_path, capsys):
+    # Over 300 entries, `--external` prints one block per account (a rich table of thousands of rows takes
+    # seconds per thousand), still one line per target with its outsider, then the path in.
+    path = tmp_path / "org.json.gz"
+    save_snapshot(organization.snapshot, path)
+    with pytest.raises(SystemExit) as exited:
+        main(["findings", "--snapshot", str(path), "--external"])
+    out = capsys.readouterr().out
+    assert exited.value.code in (0, None)
+    entries = external_access(organization).entries
+    assert len(entries) > 300
+    assert "┃" not in out.split("External access:")[1]  # no boxed table for the listing
+    for entry in entries:
+        assert f"  {entry.target} · from {entry.outsider} ({entry.outsider_kind.value})" in out
+    accounts = {entry.account for entry in entries}
+    assert all(f"\naccount {account}\n" in out for account in accounts)
