@@ -518,12 +518,13 @@ class SharedOutcomes:
             return None
         part, keys, positions = static
         identity = caller.identity
-        places = tuple((identity[position].policy_id, index) for position, index in positions)
+        # list comprehensions, not generators: this runs for every caller of a "*" grant
+        places = tuple([(identity[position].policy_id, index) for position, index in positions])
         if keys:
             values, absent = self._context_of(caller)
             side, side_absent = self._target_context(target)
-            context = tuple((key, values.get(key, _ABSENT if key in absent else None),
-                             side.get(key, _ABSENT if key in side_absent else None)) for key in keys)
+            context = tuple([(key, values[key] if key in values else _ABSENT if key in absent else None,
+                              side[key] if key in side else _ABSENT if key in side_absent else None) for key in keys])
         else:
             context = ()
         return (part, caller.account == target.account, naming, context), places
