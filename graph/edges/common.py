@@ -235,12 +235,20 @@ class Target:
     policy_kind: PolicyKind
     rcps: Levels | None
     context: RequestContext
-    request_rcps: tuple[tuple[Policy, ...], ...] | None = field(init=False, repr=False, compare=False)
     request_context: dict[str, Any] = field(init=False, repr=False, compare=False)
+    _rcps_parsed: list[tuple[tuple[Policy, ...], ...] | None] = field(init=False, repr=False, compare=False)
+    """The parsed RCP levels once a request needs them (most targets are evaluated on demand, if ever)."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "request_rcps", _levels(self.rcps))
         object.__setattr__(self, "request_context", self.context.as_request_context())
+        object.__setattr__(self, "_rcps_parsed", [])
+
+    @property
+    def request_rcps(self) -> tuple[tuple[Policy, ...], ...] | None:
+        """The parsed RCP levels as a `Request` wants them (built once, not per evaluation)."""
+        if not self._rcps_parsed:
+            self._rcps_parsed.append(_levels(self.rcps))
+        return self._rcps_parsed[0]
 
 
 @dataclass(frozen=True, slots=True)
