@@ -495,11 +495,11 @@ def iter_paths(ag: AccessGraph, source: str, target: str, *, action: str | None 
                     continue
                 if remaining - 1 < 1:
                     continue
-                hop = _best_hop(ag, node, following, None)
-                if hop is None or graph.nodes[following]["kind"] not in _PRINCIPALS:
+                step = _best_hop(ag, node, following, None)
+                if step is None or graph.nodes[following]["kind"] not in _PRINCIPALS:
                     continue
                 on_path.add(following)
-                yield from walk(following, (*hops, hop))
+                yield from walk(following, (*hops, step))
                 on_path.discard(following)
 
         yield from walk(source, ())

@@ -347,7 +347,7 @@ class LazyEdges:
         caller = self.principals.callers.get(source)
         found: dict[str, Split] = {}
         nearby = self._naming.get(source, [])
-        if caller is not None:
+        if caller is not None and caller.account is not None:
             nearby = [*self._by_account.get(caller.account, ()), *nearby]
         for arn in dict.fromkeys(nearby):
             split = self._pair(source, self.plans[arn])

@@ -653,7 +653,7 @@ class SharedOutcomes:
             return ("whole", named.whole_by.get(caller.account, ()))
         # the statements naming its account, not just whether one does: two accounts named by
         # different statements (one may allow GetObject, the other PutObject) must not share
-        return named.whole_by.get(caller.account, ())
+        return named.whole_by.get(caller.account, ()) if caller.account is not None else ()
 
     def _named_on(self, target: Target) -> Named | None:
         if target.node not in self._named:
@@ -685,14 +685,14 @@ class SharedOutcomes:
     def _target_context(self, target: Target) -> tuple[dict[str, object], frozenset[str]]:
         found = self._sides.get(target.node)
         if found is None:
-            values = {key.lower(): value for key, value in target.context.values.items()}
+            values: dict[str, object] = {key.lower(): value for key, value in target.context.values.items()}
             found = self._sides[target.node] = (values, target.context.known_absent)
         return found
 
     def _context_of(self, caller: Caller) -> tuple[dict[str, object], frozenset[str]]:
         found = self._context.get(caller.node)
         if found is None:
-            values = {key.lower(): value for key, value in caller.context.values.items()}
+            values: dict[str, object] = {key.lower(): value for key, value in caller.context.values.items()}
             found = self._context[caller.node] = (values, caller.context.known_absent)
         return found
 
