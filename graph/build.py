@@ -51,22 +51,27 @@ class AccessGraph:
     lazy: LazyEdges | None = None
     """Edges into resources, evaluated when a question needs them."""
 
+    @property
+    def node_data(self) -> Mapping[str, dict[str, Any]]:
+        """Node -> its attributes: `graph.nodes[node]` without NodeView's per-call cost (who-can reads
+        tens of thousands); networkx's own dict, so read-only."""
+        return self.graph._node  # type: ignore[no-any-return]
+
     def edges_into(self, target: str, action: str | None = None) -> dict[str, list[dict[str, Any]]]:
         """Source -> attributes of every edge into `target`, on-demand ones included.
 
         With `action` (wildcards allowed), the edges of a `"*"` grant to other accounts' principals
         carry only the actions it matches (the others are not evaluated); every other edge is whole.
         """
-        lazy = self.lazy.into(target, action) if self.lazy is not None else {}
-        found: dict[str, list[dict[str, Any]]] = {}
-        for source, split in lazy.items():
-            if split.head:
-                found[source] = list(split.head)
+        head, tail = self.lazy.into_parts(target, action) if self.lazy is not None else ({}, {})
+        found: dict[str, list[dict[str, Any]]] = {source: list(edges) for source, edges in head.items() if edges}
         for source, _, data in self.graph.in_edges(target, data=True):
             found.setdefault(source, []).append(data)
-        for source, split in lazy.items():
-            if split.tail:
-                found.setdefault(source, []).extend(split.tail)
+        for source, edges in tail.items():  # thousands of principals of a "*" grant
+            if source in found:
+                found[source].extend(edges)
+            elif edges:
+                found[source] = list(edges)
         return found
 
     def edges_between(self, source: str, target: str) -> list[dict[str, Any]]:
@@ -207,6 +212,7 @@ def _build(snapshot: Snapshot, edge_kinds: set[str] | None) -> AccessGraph:
     wanted = None if edge_kinds is None else frozenset(EdgeKind(kind) for kind in edge_kinds)
     lazy = LazyEdges(principals, SharedOutcomes(), wanted)
     found += resources.edges(snapshot, principals, warnings, lazy)
+    lazy.prepare()
     # Paths through services and IAM itself, and grants outside policies (issue #9).
     found += pass_role.edges(snapshot, principals, warnings)
     found += escalation.edges(snapshot, principals, warnings)

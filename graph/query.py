@@ -49,7 +49,12 @@ _MECHANISM = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+# Hop, AccessPath and PrincipalAccess are values: never changed once made, hashable, compared by
+# fields. Not `frozen`: a frozen dataclass's __init__ sets each field through object.__setattr__
+# (2.5 us for a Hop against 0.5 us), and a who-can at 500 accounts makes ~30,000 of them.
+
+
+@dataclass(slots=True, unsafe_hash=True)
 class Hop:
     """One edge of a path."""
 
@@ -94,7 +99,7 @@ class Hop:
         return hop
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class AccessPath:
     """A sequence of hops from an origin to a target."""
 
@@ -125,7 +130,7 @@ def _rank(path: AccessPath) -> tuple[int, int, int]:
     return (len(path.hops), 0 if path.status is Status.ALLOWED else 1, len(path.conditions))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PrincipalAccess:
     """One origin that can reach the resource of a who-can question."""
 
@@ -329,6 +334,7 @@ class _HopMaker:
 def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: int) -> dict[str, AccessPath]:
     """The best (shortest, then allowed, then fewest conditions) path from every origin to `target`."""
     graph = ag.graph
+    nodes = ag.node_data
     best: dict[str, AccessPath] = {}
     frontier: dict[str, AccessPath] = {}
     frontier_ranks: dict[str, tuple[int, int, int]] = {}  # `_rank` of each frontier path
@@ -343,7 +349,7 @@ def _reverse_best(ag: AccessGraph, target: str, action: str | None, max_hops: in
         following: dict[str, AccessPath] = {}
         ranks: dict[str, tuple[int, int, int]] = {}  # of `following`'s paths (thousands of comparisons per account)
         for node, path in frontier.items():
-            if graph.nodes[node]["kind"] not in _PRINCIPALS:
+            if nodes[node]["kind"] not in _PRINCIPALS:
                 continue  # only users and roles are passed through
             length, status, conditions = frontier_ranks[node]
             floor = (length + 1, status, conditions)  # no hop in front of `path` makes a better rank
@@ -405,8 +411,9 @@ def _who_can(ag: AccessGraph, resource_arn: str, action: str | None, max_hops: i
     key = key_requirement(ag, resource_arn, action)
     key_paths = _reverse_best(ag, key.key_arn, key.action, max_hops) if key and key.key_arn in ag.graph else None
     entries = []
+    nodes = ag.node_data
     for node, path in best.items():
-        data = ag.graph.nodes[node]
+        data = nodes[node]
         key_status = None
         if key is not None:
             key_status = _key_status(key, key_paths, node, data.get("account"), ag.resources[resource_arn].account_id)

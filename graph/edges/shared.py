@@ -404,6 +404,12 @@ class SharedOutcomes:
     hits: int = 0
     misses: int = 0
 
+    def prepare(self, caller: Caller, resource_types: Iterable[str]) -> None:
+        """Memoize what `edges_of` reads of `caller` on any resource of these types (`LazyEdges.prepare`)."""
+        self._context_of(caller)
+        for resource_type in resource_types:
+            self._type_profile_of(caller, resource_type)
+
     def edges(self, caller: Caller, target: Target, resource: Resource, *, only: str | None = None) -> list[EdgeSpec]:
         """The edges from `caller` to `resource` (see `common.evaluate_pair`).
 

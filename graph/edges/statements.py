@@ -160,6 +160,18 @@ def action_services(shape: StatementShape) -> frozenset[str]:
     return frozenset(services)
 
 
+def literal_head(pattern: str) -> str:
+    """The pattern's text before its first wildcard or policy variable.
+
+    `pattern_may_match(pattern, arn, ...)` can hold only when this head is a prefix of `arn + "/"`
+    or starts with it (`pattern == "*"` aside, whose head is empty): an index of heads finds the
+    few patterns worth matching against an ARN among thousands.
+    """
+    if "$" in pattern:
+        pattern = re.sub(r"\$\{[^}]*\}", "*", pattern)
+    return _WILDCARD.split(pattern, 1)[0]
+
+
 def pattern_may_match(pattern: str, arn: str, *, with_children: bool = False) -> bool:
     """Whether a resource pattern could match `arn` (or, with_children, an ARN under `arn/`).
 
