@@ -275,13 +275,24 @@ def statement_masks(text: str, names: tuple[str, ...]) -> tuple[tuple[int, bool,
     """(statement index, is Allow, bit mask of the catalogue actions its Action element covers)."""
     masks = []
     for shape in statement_shapes(text):
-        mask = 0
-        for bit, name in enumerate(names):
-            if statement_covers_action(shape, name):
-                mask |= 1 << bit
+        mask = _element_mask(shape.actions, shape.not_action, names)
         if mask:
             masks.append((shape.index, shape.allows, mask))
     return tuple(masks)
+
+
+@lru_cache(maxsize=65536)
+def _element_mask(actions: tuple[str, ...], not_action: bool, names: tuple[str, ...]) -> int:
+    """The catalogue actions an Action (or NotAction) element covers, as a bit mask.
+
+    Keyed by the element: thousands of account-specific policies repeat a few elements, and a
+    question's first sight of each policy would otherwise match every catalogue name against it."""
+    shape = StatementShape(0, "Allow", actions, not_action, (), False, (), False)
+    mask = 0
+    for bit, name in enumerate(names):
+        if statement_covers_action(shape, name):
+            mask |= 1 << bit
+    return mask
 
 
 @lru_cache(maxsize=262144)

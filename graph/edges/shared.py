@@ -359,8 +359,9 @@ Shared = tuple[tuple[object, ...], tuple[Place, ...]]
 """A memo key and the caller's identity statements: callers with equal ones get the same edges but for the source."""
 
 
-_Static = tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]]
-"""The key's part a profile shares on a resource (a number), the context keys read, the identity statements' places."""
+_Static = tuple[int, tuple[str, ...], tuple[tuple[int, int], ...], int]
+"""The key's part a profile shares on a resource (a number), the context keys read, the identity
+statements' positions, and a number for those keys and positions (what a caller's own part is read by)."""
 
 
 class Repeats(Enum):
@@ -400,6 +401,8 @@ class SharedOutcomes:
     _bearings: dict[tuple[int, str], tuple[tuple[int, str], ...]] = field(default_factory=dict)
     _matched: dict[tuple[str, str, str], tuple[int, ...] | None] = field(default_factory=dict)
     _numbers: dict[tuple[object, ...], int] = field(default_factory=dict)
+    _own: dict[tuple[str, int], tuple[tuple[Place, ...], tuple[object, ...]]] = field(default_factory=dict)
+    _side_values: dict[tuple[str, int], tuple[object, ...]] = field(default_factory=dict)
     _counter: int = 0
     hits: int = 0
     misses: int = 0
@@ -514,7 +517,8 @@ class SharedOutcomes:
             if len(self._static) >= _MEMO_LIMIT:
                 self._static.clear()
             part, keys, positions = self._static_part(caller, target, resource, groups, among)
-            static = self._static[static_key] = (self._interned(part), keys, positions)
+            static = self._static[static_key] = (self._interned(part), keys, positions,
+                                                 self._interned(("own", keys, positions)))
         return static
 
     def _signed(self, caller: Caller, target: Target, static: _Static) -> Shared | None:
@@ -522,18 +526,35 @@ class SharedOutcomes:
         naming = self._naming(caller, target)
         if naming is None:
             return None
-        part, keys, positions = static
-        identity = caller.identity
-        # list comprehensions, not generators: this runs for every caller of a "*" grant
-        places = tuple([(identity[position].policy_id, index) for position, index in positions])
-        if keys:
-            values, absent = self._context_of(caller)
+        part, keys, positions, reading = static
+        # the caller's places and context values for these keys and positions, kept across questions:
+        # every resource of a "*" grant's type asks them again of the same thousands of callers
+        own = self._own.get((caller.node, reading))
+        if own is None:
+            if len(self._own) >= _MEMO_LIMIT:
+                self._own.clear()
+            identity = caller.identity
+            places = tuple([(identity[position].policy_id, index) for position, index in positions])
+            if keys:
+                values, absent = self._context_of(caller)
+                seen = tuple([values[key] if key in values else _ABSENT if key in absent else None for key in keys])
+            else:
+                seen = ()
+            own = self._own[(caller.node, reading)] = (places, seen)
+        places, seen = own
+        return (part, caller.account == target.account, naming, reading, seen,
+                self._target_values(target, keys, reading)), places
+
+    def _target_values(self, target: Target, keys: tuple[str, ...], reading: int) -> tuple[object, ...]:
+        """The resource side's values of the context keys (`reading` numbers `keys`)."""
+        found = self._side_values.get((target.node, reading))
+        if found is None:
+            if len(self._side_values) >= _MEMO_LIMIT:
+                self._side_values.clear()
             side, side_absent = self._target_context(target)
-            context = tuple([(key, values[key] if key in values else _ABSENT if key in absent else None,
-                              side[key] if key in side else _ABSENT if key in side_absent else None) for key in keys])
-        else:
-            context = ()
-        return (part, caller.account == target.account, naming, context), places
+            found = self._side_values[(target.node, reading)] = tuple([
+                side[key] if key in side else _ABSENT if key in side_absent else None for key in keys])
+        return found
 
     def _static_part(self, caller: Caller, target: Target, resource: Resource, groups: list[ActionGroup],
                      among: tuple[int, ...] | None) -> tuple[tuple[object, ...], tuple[str, ...], tuple[tuple[int, int], ...]]:
