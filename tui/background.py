@@ -94,9 +94,9 @@ def _raise_failure(result: object) -> None:
         raise (SnapshotError if result.stage is Stage.CHECK else XPathError)(result.text)
 
 
-def build_in_background(snapshot: Snapshot, on_graph: Callable[[AccessGraph], None],
-                        on_findings: Callable[[FindingsReport], None], *, verify: Verify | None = None,
-                        on_verified: Callable[[], None] | None = None, edge_kinds: set[str] | None = None) -> None:
+def build_in_background(snapshot: Snapshot, on_graph: Callable[[AccessGraph], object],
+                        on_findings: Callable[[FindingsReport], object], *, verify: Verify | None = None,
+                        on_verified: Callable[[], object] | None = None, edge_kinds: set[str] | None = None) -> None:
     """Checks the snapshot (when asked), builds the graph, then the findings, calling back with each.
 
     Blocks the calling (worker) thread, not the event loop. Nothing is built from a snapshot whose

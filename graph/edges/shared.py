@@ -394,7 +394,7 @@ class SharedOutcomes:
     _context: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
     _classes: dict[str, tuple[object, ...]] = field(default_factory=dict)
     _sides: dict[str, tuple[dict[str, object], frozenset[str]]] = field(default_factory=dict)
-    _static: dict[tuple[object, ...], tuple[int, tuple[str, ...], tuple[tuple[int, int], ...]]] = field(
+    _static: dict[tuple[object, ...], _Static] = field(
         default_factory=dict)
     _type_profiles: dict[tuple[str, str], int] = field(default_factory=dict)
     _sides_of: dict[str, int] = field(default_factory=dict)
