@@ -8,6 +8,7 @@ demand or taken from the `AccessGraph` passed in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from graph.findings.context import CheckContext
@@ -33,7 +34,8 @@ def _sort_key(finding: Finding) -> tuple[int, str, str, tuple[str, ...]]:
 
 def run_findings(source: Snapshot | AccessGraph, settings: FindingsSettings | None = None, *,
                  snapshot: Snapshot | None = None, with_graph: bool = True,
-                 external: ExternalReport = ExternalReport.BUILT) -> FindingsReport:
+                 external: ExternalReport = ExternalReport.BUILT,
+                 on_step: Callable[[str], object] | None = None) -> FindingsReport:
     """Run every check over a snapshot.
 
     Args:
@@ -45,6 +47,8 @@ def run_findings(source: Snapshot | AccessGraph, settings: FindingsSettings | No
             external-access report.
         external: Whether to build the external-access report (when `with_graph`); left out, the
             report's `external` is None.
+        on_step: Called with a few words before each step (a check, building the graph, the
+            external-access search): at 500 accounts the whole run takes a minute or more.
 
     Returns:
         Every finding, worst first, then by check id and ARN.
@@ -57,11 +61,18 @@ def run_findings(source: Snapshot | AccessGraph, settings: FindingsSettings | No
         if not isinstance(owner, Snapshot):
             raise TypeError("run_findings(graph) needs the snapshot the graph was built from (snapshot=...)")
         ctx = CheckContext(owner, settings, access_graph=source, use_graph=with_graph)
+    step = on_step or (lambda _: None)
     findings: list[Finding] = []
     checks = all_checks()
-    for check in checks:
+    built = not isinstance(source, Snapshot)
+    for number, check in enumerate(checks, 1):
         if check.needs_graph and not with_graph:
             continue
+        if check.needs_graph and not built:
+            step("building the access graph")
+            ctx.access_graph  # noqa: B018 (built here, on first need, so that the step names it)
+            built = True
+        step(f"check {number}/{len(checks)}: {check.info.id} {check.info.name}")
         findings.extend(check.run(ctx))
     unique = {finding.key: finding for finding in findings}
     notes = tuple(f"account {account.id}: could not read {error.service} {error.operation}"
@@ -71,6 +82,8 @@ def run_findings(source: Snapshot | AccessGraph, settings: FindingsSettings | No
     if with_graph and external is ExternalReport.BUILT:
         from graph.external import external_access
 
+        step("external access: searching every outsider's paths")
         reachable = external_access(ctx.access_graph, trusted_accounts=settings.trusted_accounts)
     return FindingsReport(tuple(sorted(unique.values(), key=_sort_key)), tuple(check.info for check in checks),
                           settings, notes + tuple(ctx.access_graph.warnings if with_graph else ()), reachable)
+

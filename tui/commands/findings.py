@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +52,18 @@ def _version() -> str:
         return version("xpath-tui")
     except PackageNotFoundError:  # running from a source tree that was never installed
         return "0.0.0+source"
+
+
+@contextmanager
+def _steps_shown(show: bool) -> Iterator[Callable[[str], object] | None]:
+    """A one-line spinner on stderr naming the step findings is at (None when not shown: not a terminal)."""
+    if not show:
+        yield None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("findings: starting") as status:
+        yield lambda text: status.update(f"findings: {text}")
 
 
 def _console() -> Console:
@@ -163,12 +177,16 @@ def findings(ctx: click.Context, snapshot_path: str | None, as_json: bool, sarif
     kinds = parse_edge_kinds(edge_kinds)
     snapshot = load_snapshot_or_demo(path)
     settings = FindingsSettings(trusted_accounts=trusted, max_chain=max_chain)
-    if kinds is None:
-        report = run_findings(snapshot, settings)
-    else:
-        from graph.build import build_graph
+    with _steps_shown(sys.stderr.isatty()) as on_step:
+        if kinds is None:
+            report = run_findings(snapshot, settings, on_step=on_step)
+        else:
+            from graph.build import build_graph
 
-        report = run_findings(build_graph(snapshot, edge_kinds=kinds), settings, snapshot=snapshot)
+            if on_step is not None:
+                on_step("building the access graph")
+            report = run_findings(build_graph(snapshot, edge_kinds=kinds), settings, snapshot=snapshot,
+                                  on_step=on_step)
     shown = report.at_least(Severity.parse(min_severity))
     if sarif_target is not None:
         from graph.sarif import to_sarif
