@@ -26,7 +26,9 @@ class DiffGate(StrEnum):
     """What `xpath-tui diff --fail-on` can fail a pipeline on."""
 
     NEW_EXTERNAL = "new-external"
-    """A role or resource became reachable by a new outsider."""
+    """A role or resource became reachable from outside the organization, or the outsider the
+    external-access report names for it (the best path in) did not reach it before. A further
+    outsider reaching an already exposed target is a reach change: it trips `new-path`."""
     NEW_FINDING = "new-finding"
     """A finding appeared."""
     NEW_PATH = "new-path"
@@ -150,10 +152,18 @@ def _affected_targets(changes: list[EdgeChange], graphs: tuple[nx.MultiDiGraph, 
     return sorted(found)
 
 
-def _reachers(ag: AccessGraph, target: str) -> set[str]:
-    if target not in ag.graph:
-        return set()
-    return {entry.principal for entry in who_can(ag, target).principals}
+class _Reachers(dict[str, set[str]]):
+    """Target -> every origin with a path to it in one graph (`who_can`), asked once per target."""
+
+    def __init__(self, ag: AccessGraph) -> None:
+        super().__init__()
+        self._ag = ag
+
+    def __missing__(self, target: str) -> set[str]:
+        found = (set() if target not in self._ag.graph
+                 else {entry.principal for entry in who_can(self._ag, target).principals})
+        self[target] = found
+        return found
 
 
 def diff_graphs(old: AccessGraph, new: AccessGraph, settings: FindingsSettings | None = None) -> SnapshotDiff:
@@ -174,8 +184,9 @@ def diff_graphs(old: AccessGraph, new: AccessGraph, settings: FindingsSettings |
     added = sorted(new_edges[key] for key in new_edges.keys() - old_edges.keys())
     removed = sorted(old_edges[key] for key in old_edges.keys() - new_edges.keys())
     reach: list[ReachChange] = []
+    old_reachers, new_reachers = _Reachers(old), _Reachers(new)
     for target in _affected_targets([*added, *removed], (old_full, new_full)):
-        before, after = _reachers(old, target), _reachers(new, target)
+        before, after = old_reachers[target], new_reachers[target]
         if before != after:
             reach.append(ReachChange(target, tuple(sorted(after - before)), tuple(sorted(before - after))))
     old_report = run_findings(old, settings, snapshot=old.snapshot)
@@ -188,8 +199,12 @@ def diff_graphs(old: AccessGraph, new: AccessGraph, settings: FindingsSettings |
         tuple(added), tuple(removed),
         tuple(f for key, f in new_findings.items() if key not in old_findings),
         tuple(f for key, f in old_findings.items() if key not in new_findings),
-        tuple(e for key, e in sorted(new_external.items()) if key not in old_external),
-        tuple(e for key, e in sorted(old_external.items()) if key not in new_external),
+        # the report names one outsider per target (the best path in): an entry whose outsider
+        # changed is a change only if that outsider did not reach the target before (or no longer does)
+        tuple(e for key, e in sorted(new_external.items())
+              if key not in old_external and e.outsider not in old_reachers[e.target]),
+        tuple(e for key, e in sorted(old_external.items())
+              if key not in new_external and e.outsider not in new_reachers[e.target]),
         tuple(reach),
     )
 

@@ -62,3 +62,34 @@ def test_changed_condition_shows_as_removed_and_added_edge(build):
     assert [e.conditions for e in diff.removed_edges] == [("sts:ExternalId StringEquals [old]",)]
     # Same outsider, same target: the external-access entry is unchanged, and nobody gained reach.
     assert diff.added_external == () and diff.reach == ()
+
+
+OTHER = "888888888888"
+"""A second account outside the organization."""
+
+
+def test_an_outsider_that_already_reached_the_role_is_not_new_external_access(build):
+    # The report names one outsider per role: the best path in. Old: VENDOR (unconditional trust)
+    # ranks before OTHER (external ID required). New: VENDOR's trust is gone, so OTHER is named:
+    # OTHER reached the role before too, so nothing external was added; VENDOR's access went.
+    with_id = assume({"AWS": OTHER}, {"StringEquals": {"sts:ExternalId": "x-1"}})
+    old = build(roles=[role(DATA, "Shared", policy(assume({"AWS": VENDOR}), with_id))])
+    new = build(roles=[role(DATA, "Shared", policy(with_id))])
+    diff = diff_snapshots(old, new)
+    shared = f"arn:aws:iam::{DATA}:role/Shared"
+    assert diff.added_external == ()
+    assert [(e.target, e.outsider) for e in diff.removed_external] == [(shared, VENDOR)]
+    assert diff.tripped(frozenset(DiffGate)) == ()
+
+
+def test_a_new_outsider_named_by_the_report_is_new_external_access(build):
+    # The reverse: OTHER gains an unconditional trust and now ranks first; it did not reach before.
+    with_id = assume({"AWS": VENDOR}, {"StringEquals": {"sts:ExternalId": "x-1"}})
+    old = build(roles=[role(DATA, "Shared", policy(with_id))])
+    new = build(roles=[role(DATA, "Shared", policy(with_id, assume({"AWS": OTHER})))])
+    diff = diff_snapshots(old, new)
+    shared = f"arn:aws:iam::{DATA}:role/Shared"
+    assert [(e.target, e.outsider) for e in diff.added_external] == [(shared, OTHER)]
+    # VENDOR still reaches the role (with its external ID): not reported as removed
+    assert diff.removed_external == ()
+    assert DiffGate.NEW_EXTERNAL in diff.tripped(frozenset(DiffGate))
