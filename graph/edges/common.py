@@ -558,7 +558,8 @@ def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup])
     fixed = tuple(p.text for p in ([caller.boundary] if caller.boundary else []) + list(_flat(caller.scps))
                   + list(_flat(target.rcps)))
 
-    outcomes: dict[tuple[object, ...], list[str]] = {}
+    outcomes: dict[tuple[EdgeKind, Status, tuple[Condition, ...], tuple[Condition, ...], tuple[Grant, ...], str | None, bool],
+                   list[str]] = {}
     base: Request | None = None
     for group in groups:
         for cls in _classes(group, grantors, len(caller.identity), fixed, rule, naming, resource_side):

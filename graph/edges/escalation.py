@@ -181,7 +181,7 @@ def _raise(caller: Caller, principal: User | Role, account: Account, group_index
         decide(caller, _iam_check(action, principal.arn, account.id)) for action in _BOUNDARY_REMOVAL[kind])
     if admin is not None:
         used = admin.actions[0]
-        gained = (load_policy(ALLOW_ALL, f"policy {principal.name} would give itself ({used})"),)
+        gained: tuple[LoadedPolicy, ...] = (load_policy(ALLOW_ALL, f"policy {principal.name} would give itself ({used})"),)
         permission = admin
     elif isinstance(principal, User):
         joined = [(group, outcome) for group in account.groups if group.name not in principal.group_names

@@ -338,7 +338,7 @@ def _named_principals(snapshot: Snapshot) -> frozenset[str]:
     for account in snapshot.accounts:
         texts += [role.trust_policy.text for role in account.roles]
         texts += [resource.policy.text for resource in account.resources if resource.policy is not None]
-    identities = [(p.arn, p.tags) for account in snapshot.accounts for p in (*account.roles, *account.users)]
+    identities = [(p.arn, p.tags) for account in snapshot.accounts for p in account.roles + account.users]
     for text in dict.fromkeys(texts):
         # a user or role ARN (or a session of a role) holds ":iam::" or ":sts::"; other entries name no one here
         for shape in statement_shapes(text) if ":iam::" in text or ":sts::" in text else ():

@@ -138,14 +138,14 @@ def _key_edges(key: Resource, grants: list[Any], principals: PrincipalIndex, col
             yield from found
             if not (caller.in_dataset and caller.account != key.account_id and principal == caller.principal):
                 continue
-            granted = {action for edge in found for action in edge.actions}
-            kept = [] if granted.issuperset(names) else _contested_edges(caller, target, groups, statements, found)
+            covered = {action for edge in found for action in edge.actions}
+            kept = [] if covered.issuperset(names) else _contested_edges(caller, target, groups, statements, found)
             yield from kept
-            granted.update(action for edge in kept for action in edge.actions)
+            covered.update(action for edge in kept for action in edge.actions)
             if kept:
                 contested.append(f"{caller.node} ({', '.join(a for e in kept for a in e.actions)})")
-            if not granted.issuperset(names):
-                unused.append(f"{caller.node} ({', '.join(a for a in names if a not in granted)})")
+            if not covered.issuperset(names):
+                unused.append(f"{caller.node} ({', '.join(a for a in names if a not in covered)})")
     if contested:
         warnings.append(f"{key.arn}: grant(s) to {_examples(contested, ', ')} kept as conditional, contested edges: "
                         "the grantee's own IAM policies do not allow these operations, which AWS documents as needed "

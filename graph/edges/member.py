@@ -11,5 +11,5 @@ from graph.model import Snapshot
 def edges(snapshot: Snapshot) -> Iterator[EdgeSpec]:
     """One `member` edge per collected user and role, from its account."""
     for account in snapshot.accounts:
-        for principal in (*account.users, *account.roles):
+        for principal in account.users + account.roles:
             yield EdgeSpec(account.id, principal.arn, EdgeKind.MEMBER, (), Status.ALLOWED)

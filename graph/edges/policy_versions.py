@@ -253,7 +253,7 @@ def edges(snapshot: Snapshot, principals: PrincipalIndex, reachable: Callable[[]
         if not versioned:
             continue  # AWS managed policies' versions are AWS's to choose
         groups = {group.name: group.managed_policy_arns for group in account.groups}
-        for principal in (*account.users, *(role for role in account.roles if not role.service_linked)):
+        for principal in account.users + tuple(role for role in account.roles if not role.service_linked):
             caller = principals.callers.get(principal.arn)
             if caller is None:
                 continue

@@ -122,7 +122,7 @@ class TrustOutcomes:
         renaming = self._renaming(caller, caller_key, text, account, rcps, rcps_number) if caller.kind in _RENAMABLE \
             else None
         # a renamable text's statements read the same keys and resources in every account (none holds the id)
-        target_key = (text if renaming is None else renaming[-1], rcps_number, action)
+        target_key = (text if renaming is None else str(renaming[-1]), rcps_number, action)
         theirs = self._targets.get(target_key)
         if theirs is None:
             trust = load_policy(role.trust_policy, TRUST_POLICY_ID)

@@ -105,7 +105,7 @@ def _message(error: ValidationError) -> str:
             return f"missing required field {missing[0]!r}" if missing else error.message
         case "type":
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-            return f"must be {' or '.join(_ARTICLES.get(name, name) for name in expected)} (got {_type_name(instance)})"
+            return f"must be {' or '.join(_ARTICLES.get(str(name), str(name)) for name in expected)} (got {_type_name(instance)})"
         case "enum":
             choices = ", ".join(str(choice) for choice in error.validator_value)
             return f"must be one of {choices} (got {instance!r})"
