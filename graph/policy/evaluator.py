@@ -5,8 +5,9 @@ The flow, per the IAM policy-evaluation-logic pages:
    is an explicit deny.
 2. Every SCP level (root, each OU, the account) must have an Allow; the caller passes
    `scps=None` when SCPs do not apply (management account, no organization). SCPs never apply
-   to service-linked roles, service principals or anonymous callers. RCP levels likewise, and
-   only for services that support RCPs.
+   to service-linked roles, service principals or anonymous callers. RCP levels likewise, only
+   for services that support RCPs, and never to service-linked roles calling or a service
+   assuming one (RCPs do restrict service principals otherwise). No level at all restricts nothing.
 3. Same account: a resource-policy Allow naming the exact user, session or `*` grants on its
    own; one naming the role ARN still needs the boundary and session policy; one naming the
    account delegates to identity policies. Trust policies and KMS key policies are required
@@ -174,6 +175,9 @@ def _derived_context(caller: Caller, resource_account: str | None) -> tuple[dict
         absent = absent - _USERID  # exists, but its unique id is not known from the ARN
     return derived, absent
 
+
+_SERVICE_LINKED_PATH = ":role/aws-service-role/"
+"""Service-linked roles live under this path; RCPs do not restrict a service assuming one."""
 
 _MEMO_LIMIT = 8192
 """Entries kept per policy group before its memo is cleared (bounds memory on large graphs)."""
@@ -734,6 +738,8 @@ class _CallerFacts:
     """An IAM identity (user, role, session, federated user, root): identity policies apply."""
     scps_apply: bool
     """An identity that is not a service-linked role."""
+    rcps_apply: bool
+    """Not a service-linked role (RCPs do not restrict actions performed by service-linked roles)."""
     session_arn: bool
     """A role session or federated-user session, which a resource policy may name exactly."""
 
@@ -756,7 +762,7 @@ def _caller_facts(principal: str, resource_account: str | None) -> _CallerFacts:
     derived, derived_absent = _derived_context(caller, resource_account)
     has_identity = caller.kind in _IDENTITY_KINDS
     return _CallerFacts(caller, derived, derived_absent, has_identity,
-                        has_identity and not caller.is_service_linked_role,
+                        has_identity and not caller.is_service_linked_role, not caller.is_service_linked_role,
                         caller.kind is CallerKind.ROLE_SESSION or caller.kind is CallerKind.FEDERATED_USER)
 
 
@@ -802,12 +808,15 @@ def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Resu
     evaluation = _Evaluation(request, caller, context, trace, action_lower)
     kind = caller.kind
     has_identity = facts.has_identity
-
+    policy_kind = _KINDS.get(request.resource_policy_kind) or ResourcePolicyKind(request.resource_policy_kind)
+    # No level (null or an empty list) leaves nothing to satisfy: AND over no level.
     scp = _NOT_APPLIED
-    if request.scps is not None and facts.scps_apply:
+    if request.scps and facts.scps_apply:
         scp = _unit(evaluation, PolicyType.SCP, request.scps)
     rcp = _NOT_APPLIED
-    if request.rcps is not None and rcps_apply:
+    if request.rcps and rcps_apply and facts.rcps_apply and not (
+            kind is CallerKind.SERVICE and policy_kind is ResourcePolicyKind.TRUST
+            and _SERVICE_LINKED_PATH in request.resource):
         rcp = _unit(evaluation, PolicyType.RCP, request.rcps)
     rbp_found = _NOTHING_BY_PRINCIPAL
     session_direct = logic.FALSE
@@ -829,7 +838,6 @@ def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Resu
         else:
             session = _NOTHING_FLAT if kind is CallerKind.FEDERATED_USER else _NOT_APPLIED
 
-    policy_kind = _KINDS.get(request.resource_policy_kind) or ResourcePolicyKind(request.resource_policy_kind)
     same_account = resource_account is None or caller.account == resource_account
     parts = (scp, rcp, rbp_found, identity, boundary, session)
     memo_key: tuple[Any, ...] | None = None

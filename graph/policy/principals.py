@@ -22,6 +22,9 @@ _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _UNIQUE_ID = re.compile(r"^A[A-Z0-9]{3}[A-Z0-9]{12,}$")
 _CANONICAL_ID = re.compile(r"^[0-9a-f]{64}$")
 _IAM_ARN = re.compile(r"^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):(.+)$")
+_WEB_IDENTITY_HOSTS = frozenset({"cognito-identity.amazonaws.com", "cognito-identity.amazonaws.com.cn"})
+"""Web identity providers named like service principals: `{"Federated": "cognito-identity.amazonaws.com"}`
+(Principal element reference) federates a Cognito identity pool; it is no AWS service calling."""
 
 
 class CallerKind(StrEnum):
@@ -117,6 +120,8 @@ def parse_caller(text: str) -> Caller:
                           partition=partition)
         raise ValueError(f"unsupported principal ARN {value!r}")
     if ":" not in value and "/" not in value and "." in value:
+        if value in _WEB_IDENTITY_HOSTS:
+            return Caller(value, CallerKind.FEDERATED, None, None, None)
         if value.endswith((".amazonaws.com", ".amazonaws.com.cn")):
             return Caller(value, CallerKind.SERVICE, None, None, None)
         return Caller(value, CallerKind.FEDERATED, None, None, None)  # e.g. accounts.google.com
