@@ -291,9 +291,10 @@ def opaque_account_caller(account_id: str, org: OrgIndex, principal: str | None 
     """An account whose principals were not collected: it stands for all of them.
 
     Its own side is unknown, so it is taken as allowing (any of its principals whose policies
-    allow the action); only the resource side decides.
+    allow the action); only the resource side decides. It calls as the bare account id, which the
+    evaluator reads as the account (its root ARN would be the root user, whom STS refuses AssumeRole).
     """
-    return Caller(account_id, NodeKind.ACCOUNT, principal or f"arn:aws:iam::{account_id}:root", account_id,
+    return Caller(account_id, NodeKind.ACCOUNT, principal or account_id, account_id,
                   (load_policy(ALLOW_ALL, "any identity policy of the account"),), None, None,
                   context.for_account(account_id, org), in_dataset=False)
 

@@ -179,6 +179,8 @@ def _derived_context(caller: Caller, resource_account: str | None) -> tuple[dict
 _SERVICE_LINKED_PATH = ":role/aws-service-role/"
 """Service-linked roles live under this path; RCPs do not restrict a service assuming one."""
 
+_ASSUME_ROLE = "sts:assumerole"
+
 _MEMO_LIMIT = 8192
 """Entries kept per policy group before its memo is cleared (bounds memory on large graphs)."""
 
@@ -742,6 +744,8 @@ class _CallerFacts:
     """Not a service-linked role (RCPs do not restrict actions performed by service-linked roles)."""
     session_arn: bool
     """A role session or federated-user session, which a resource policy may name exactly."""
+    root_user: bool
+    """The account's root user named by its ARN (a bare account id stands for the account's principals)."""
 
 
 @lru_cache(maxsize=65536)
@@ -763,7 +767,8 @@ def _caller_facts(principal: str, resource_account: str | None) -> _CallerFacts:
     has_identity = caller.kind in _IDENTITY_KINDS
     return _CallerFacts(caller, derived, derived_absent, has_identity,
                         has_identity and not caller.is_service_linked_role, not caller.is_service_linked_role,
-                        caller.kind is CallerKind.ROLE_SESSION or caller.kind is CallerKind.FEDERATED_USER)
+                        caller.kind is CallerKind.ROLE_SESSION or caller.kind is CallerKind.FEDERATED_USER,
+                        caller.kind is CallerKind.ROOT and caller.text.startswith("arn:"))
 
 
 _ACTIONS: dict[str, tuple[str, bool]] = {}
@@ -786,6 +791,11 @@ _COMBINED: dict[tuple[Any, ...], tuple[Result, tuple[_Found, ...]]] = {}
 """Results by the identity of the group outcomes they combine (and what else `_combine` reads).
 Each entry keeps its outcomes alive, so an id in a key cannot be reused while the entry exists."""
 _COMBINED_LIMIT = 16384
+
+
+def refused_by_sts(request: Request) -> bool:
+    """Whether STS refuses the call whatever the policies say: AssumeRole with root user credentials."""
+    return _caller_facts(request.principal, None).root_user and request.action.lower() == _ASSUME_ROLE
 
 
 def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Result:
@@ -839,11 +849,13 @@ def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Resu
             session = _NOTHING_FLAT if kind is CallerKind.FEDERATED_USER else _NOT_APPLIED
 
     same_account = resource_account is None or caller.account == resource_account
+    # STS refuses AssumeRole to root user credentials whatever the policies say (AssumeRole API reference)
+    refused = facts.root_user and action_lower == _ASSUME_ROLE
     parts = (scp, rcp, rbp_found, identity, boundary, session)
     memo_key: tuple[Any, ...] | None = None
     if trace is None and not session_direct:
         memo_key = (id(scp), id(rcp), id(rbp_found), id(identity), id(boundary), id(session), kind, policy_kind,
-                    same_account)
+                    same_account, refused)
         cached = _COMBINED.get(memo_key)
         if cached is not None:
             return cached[0]
@@ -853,8 +865,8 @@ def evaluate(request: Request, *, trace: list[TraceEntry] | None = None) -> Resu
         collected.maybe_denies.extend(maybe_denies)
     rbp: dict[Match, logic.Formula] = rbp_found[2]
     identity_ok = logic.TRUE if kind is CallerKind.ROOT else identity[2]  # root: every permission in its account
-    allow = _combine(policy_kind, has_identity, same_account, rbp, identity_ok, boundary[2], session[2], scp[2],
-                     rcp[2])
+    allow = logic.FALSE if refused else _combine(policy_kind, has_identity, same_account, rbp, identity_ok,
+                                                 boundary[2], session[2], scp[2], rcp[2])
     contested = False
     if session_direct and same_account:
         # The contested reading (iam-simulate): a session-ARN grant is limited like a role-ARN grant.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.policy.evaluator import Reason, Request, Result, TraceEntry, evaluate
+from graph.policy.evaluator import Reason, Request, Result, TraceEntry, evaluate, refused_by_sts
 from graph.policy.principals import Match
 from graph.policy.results import Decision, StatementRef
 
@@ -27,10 +27,12 @@ def _line(entry: TraceEntry) -> str:
     return text
 
 
-def _verdict(result: Result) -> list[str]:
+def _verdict(result: Result, refused: bool) -> list[str]:
     lines = [f"decision: {result.decision.value}"]
     if result.decision is Decision.EXPLICIT_DENY:
         lines += [f"  denied by {_where(ref)}" for ref in result.matched]
+    elif refused:
+        lines.append("  STS refuses sts:AssumeRole to the root user's credentials, whatever the policies allow")
     elif result.decision is Decision.IMPLICIT_DENY:
         lines.append("  no combination of applicable Allow statements satisfies the evaluation logic "
                      "(missing identity, resource-policy, boundary, session, SCP or RCP allow)")
@@ -58,4 +60,4 @@ def explain(request: Request) -> list[str]:
     lines += [_line(entry) for entry in trace]
     if not trace:
         lines.append("  (no policy statements)")
-    return lines + _verdict(result)
+    return lines + _verdict(result, refused_by_sts(request))

@@ -135,6 +135,13 @@ CASES: list[tuple[str, Request, Decision, list[tuple[str, int, int, str]]]] = [
     ("TRUST same account, role ARN named, session policy limits", assume(SESSION, TARGET_A, trust({"AWS": ROLE}), session_policies=(EC2,)), IMPLICIT, []),
     ("TRUST same account, account id named: identity needed", assume(USER, TARGET_A, trust({"AWS": A})), IMPLICIT, []),
     ("TRUST same account, root named plus identity", assume(SESSION, TARGET_A, trust({"AWS": ROOT_A}), identity=(pol(allow("sts:AssumeRole")),)), ALLOWED, [(ID, 0, 0, "Allow"), (RES, 0, 0, "Allow")]),
+    # STS: "You cannot call AssumeRole by using AWS account root user credentials; access is denied"
+    # (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html)
+    ("TRUST FIX the root user may not assume a role its account's trust names", assume(ROOT_A, TARGET_B, trust({"AWS": ROOT_A})), IMPLICIT, []),
+    ("TRUST FIX the root user may not assume a role of its own account", assume(ROOT_A, TARGET_A, trust({"AWS": ROOT_A})), IMPLICIT, []),
+    ("TRUST the root user refused, a Deny still listed", assume(ROOT_A, TARGET_B, pol(allow("sts:AssumeRole", None, Principal={"AWS": A}), deny("sts:AssumeRole", None, Principal="*"))), EXPLICIT, [(RES, 0, 1, "Deny")]),
+    ("TRUST a bare account id stands for the account's principals: allowed", assume(A, TARGET_B, trust({"AWS": ROOT_A})), ALLOWED, [(RES, 0, 0, "Allow")]),
+    ("TRUST the root user keeps every other permission in its account", req(ROOT_A, "s3:GetObject", OBJECT, account=A), ALLOWED, []),
     ("TRUST cross account, role ARN named plus identity", assume(SESSION, TARGET_B, trust({"AWS": ROLE}), identity=(pol(allow("sts:AssumeRole")),)), ALLOWED, [(ID, 0, 0, "Allow"), (RES, 0, 0, "Allow")]),
     # --- KMS (KMS, KMSX)
     ("KMS account id in the key policy enables IAM policies", kms(USER, KEY_A, rbp({"AWS": A}, "kms:*"), identity=(pol(allow("kms:Decrypt")),)), ALLOWED, [(ID, 0, 0, "Allow"), (RES, 0, 0, "Allow")]),
@@ -228,3 +235,10 @@ def test_cognito_caller_is_not_an_aws_service() -> None:
                                                Condition={"Bool": {"aws:PrincipalIsAWSService": "true"}}),
                      "sts:AssumeRoleWithWebIdentity")
     assert evaluate(request).decision is IMPLICIT
+
+
+def test_explain_names_the_sts_refusal_of_the_root_user() -> None:
+    lines = explain(assume(ROOT_A, TARGET_B, trust({"AWS": ROOT_A})))
+    assert "decision: implicitDeny" in lines
+    assert any("STS refuses sts:AssumeRole to the root user" in line for line in lines)
+    assert not any("STS refuses" in line for line in explain(assume(A, TARGET_B, trust({"AWS": ROOT_A}))))

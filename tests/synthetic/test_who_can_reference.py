@@ -110,7 +110,8 @@ class _Reference:
                                        None if role.service_linked else scps, contexts.for_role(role, self.org)))
         anyone = (self._policy(_ALLOW_ALL, "any"),)
         for vendor in VENDORS:
-            callers.append(_Caller(vendor.account_id, f"arn:aws:iam::{vendor.account_id}:root", vendor.account_id,
+            # the bare account id: any of its principals (its root ARN is the root user, refused AssumeRole)
+            callers.append(_Caller(vendor.account_id, vendor.account_id, vendor.account_id,
                                    anyone, None, None, contexts.for_account(vendor.account_id, self.org)))
         callers.append(_Caller("*", "*", None, anyone, None, None, contexts.for_public()))
         return callers
