@@ -26,6 +26,14 @@ def _request(**fields: Any) -> dict[str, Any]:
     return base
 
 
+def _run_process(tmp_path: Path, payload: Any, *args: str) -> tuple[int, str, str]:
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(payload))
+    completed = subprocess.run([sys.executable, "-m", "tui.cli", "simulate", str(path), *args], capture_output=True,
+                               text=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
+    return completed.returncode, completed.stdout, completed.stderr
+
+
 def _run(tmp_path: Path, payload: Any, *args: str) -> tuple[int, str, str]:
     path = tmp_path / "request.json"
     path.write_text(payload if isinstance(payload, str) else json.dumps(payload))
@@ -98,7 +106,11 @@ def test_bad_input_is_one_line_with_location_and_exit_2(tmp_path: Path, payload:
     completed = subprocess.run([sys.executable, "-m", "tui.cli", "simulate", str(path)], capture_output=True,
                                text=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
     assert completed.returncode == 2
-    assert completed.stdout == ""
+    if isinstance(payload, list) or payload == "[1]":
+        # a list's bad request is answered in place with its error (see the test below)
+        assert [entry["location"] for entry in json.loads(completed.stdout)] == [location]
+    else:
+        assert completed.stdout == ""
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in completed.stderr
     assert location in lines[0]
@@ -124,3 +136,22 @@ def test_thousands_of_requests_in_one_process_are_fast(tmp_path: Path) -> None:
     code, out, _ = _run(tmp_path, requests)
     assert code == 0 and len(json.loads(out)) == 3000
     assert time.perf_counter() - start < 20
+
+
+def test_a_bad_request_in_a_list_is_answered_with_its_error_and_the_others_still_decided(tmp_path: Path) -> None:
+    # SPEC 5: corpora check thousands of requests in one file; SPEC 8: bad input exits 2 with its location.
+    bad = _request(identity_policies=[{"Statement": [{"Effect": "allow", "Action": "s3:*", "Resource": "*"}]}])
+    code, out, err = _run_process(tmp_path, [_request(), bad, _request(identity_policies=[])])
+    assert code == 2
+    results = json.loads(out)
+    assert [result.get("decision") for result in results] == ["allowed", None, "implicitDeny"]
+    assert results[1] == {"error": "Effect must be \"Allow\" or \"Deny\", not 'allow'",
+                          "location": "request[1].identity_policies[0].Statement[0].Effect"}
+    assert err.count("\n") == 1 and "request[1].identity_policies[0].Statement[0].Effect" in err
+    assert "1 of 3 requests refused" in err and "Traceback" not in err
+
+
+def test_a_bad_single_request_prints_no_result(tmp_path: Path) -> None:
+    code, out, err = _run_process(tmp_path, _request(principal="not-a-principal"))
+    assert code == 2 and out == ""
+    assert err.startswith("xpath-tui: error: request.principal: ")

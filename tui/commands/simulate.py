@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from graph.errors import RequestError
+from graph.errors import RequestError, XPathError
 
 
 def _read(source: str) -> Any:
@@ -53,20 +53,42 @@ def simulate(request_file: str, unknown_context: bool, explain_flag: bool, as_js
     from graph.policy import evaluate, explain, request_from_json
 
     raw = _read(request_file)
-    many = isinstance(raw, list)
-    items = raw if many else [raw]
-    requests = [request_from_json(item, location=f"request[{index}]" if many else "request")
-                for index, item in enumerate(items)]
-    if unknown_context:
-        requests = [replace(request, unknown_context=True) for request in requests]
-    if explain_flag and not as_json:
-        blocks = ["\n".join(explain(request)) for request in requests]
-        click.echo("\n\n".join(blocks))
-        return
-    results: list[dict[str, Any]] = []
-    for request in requests:
+    if not isinstance(raw, list):
+        request = request_from_json(raw, location="request")
+        if unknown_context:
+            request = replace(request, unknown_context=True)
+        if explain_flag and not as_json:
+            click.echo("\n".join(explain(request)))
+            return
         result = evaluate(request).to_json()
         if explain_flag:
             result["explain"] = explain(request)
+        click.echo(json.dumps(result, indent=2))
+        return
+
+    # A list: a request that is bad input gets an error entry in its place, so one bad row does
+    # not hide the answers to thousands of good ones; the command still exits 2 and names it.
+    results: list[dict[str, Any]] = []
+    blocks: list[str] = []
+    refused: list[XPathError] = []
+    for index, item in enumerate(raw):
+        try:
+            request = request_from_json(item, location=f"request[{index}]")
+            if unknown_context:
+                request = replace(request, unknown_context=True)
+            if explain_flag and not as_json:
+                blocks.append("\n".join(explain(request)))
+                continue
+            result = evaluate(request).to_json()
+            if explain_flag:
+                result["explain"] = explain(request)
+        except XPathError as error:
+            refused.append(error)
+            blocks.append(f"error: {error}")
+            result = {"error": error.message, "location": error.location}
         results.append(result)
-    click.echo(json.dumps(results if many else results[0], indent=2))
+    click.echo("\n\n".join(blocks) if explain_flag and not as_json else json.dumps(results, indent=2))
+    if refused:
+        first = refused[0]
+        raise RequestError(f"{first.message} ({len(refused)} of {len(raw)} requests refused, each answered "
+                           "with its error)", first.location)
