@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,7 @@ _FIELDS = frozenset({"principal", "action", "resource", "resource_account", "ide
                      "known_absent", "resource_policy_kind", "unknown_context"})
 
 
-def _document(raw: Any, location: str) -> Policy:
+def _document(raw: Any, location: str, *, identity_based: bool = False) -> Policy:
     """A DOC: a policy object or string, or `{"policy_id": ..., "document": ...}`."""
     policy_id = None
     if isinstance(raw, dict) and "document" in raw and "Statement" not in raw:
@@ -24,17 +25,34 @@ def _document(raw: Any, location: str) -> Policy:
             raise RequestError("policy_id must be a string", f"{location}.policy_id")
         raw, location = raw["document"], f"{location}.document"
     try:
-        return parse_policy(raw, policy_id=policy_id, location=location)
+        policy = parse_policy(raw, policy_id=policy_id, location=location)
     except PolicyError as error:
         raise RequestError(error.message, error.location or location) from None
+    if identity_based:
+        _needs_resources(policy)
+    return policy
 
 
-def _documents(raw: Any, location: str) -> tuple[Policy, ...]:
+def _documents(raw: Any, location: str, *, identity_based: bool = False) -> tuple[Policy, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
         raise RequestError("must be a list of policy documents", location)
-    return tuple(_document(item, f"{location}[{index}]") for index, item in enumerate(raw))
+    return tuple(_document(item, f"{location}[{index}]", identity_based=identity_based)
+                 for index, item in enumerate(raw))
+
+
+def _needs_resources(policy: Policy) -> None:
+    """Identity policies, boundaries and session policies need Resource or NotResource in every statement.
+
+    IAM refuses such a document (IAM Resource element reference: "Statements must include either a
+    Resource or a NotResource element"); only resource policies (trust policies, legacy SNS/SQS)
+    may leave it out, meaning their own resource. Reading it as "every resource" would widen access.
+    """
+    for statement in policy.statements:
+        if statement.resources is None and statement.not_resources is None:
+            raise RequestError("a statement of an identity policy, boundary or session policy needs Resource or "
+                               "NotResource", statement.location)
 
 
 def _levels(raw: Any, location: str) -> tuple[tuple[Policy, ...], ...] | None:
@@ -79,6 +97,10 @@ def _text(value: str | int | float | bool) -> str:
     return str(value)
 
 
+_ARN = re.compile(r"arn:[^:]+:[^:]+:[^:]*:[^:]*:.+", re.DOTALL)
+"""arn:partition:service:region:account-id:resource (region and account may be empty)."""
+
+
 def infer_resource_policy_kind(action: str, resource: str) -> ResourcePolicyKind:
     """Trust policy for role assumption on a role ARN, key policy for a KMS key, else generic."""
     lowered = action.lower()
@@ -112,6 +134,9 @@ def request_from_json(raw: Any, *, location: str = "request") -> Request:
     assert principal is not None and action is not None and resource is not None
     if action != "*" and ":" not in action:
         raise RequestError(f"action {action!r} is not of the form service:Action", f"{location}.action")
+    if resource != "*" and _ARN.fullmatch(resource) is None:
+        raise RequestError(f"resource {resource!r} is not an ARN (arn:partition:service:region:account:resource) "
+                           "or \"*\"", f"{location}.resource")
     try:
         parse_caller(principal)
     except ValueError as error:
@@ -136,10 +161,13 @@ def request_from_json(raw: Any, *, location: str = "request") -> Request:
                                f"{location}.resource_policy_kind") from None
     return Request(
         principal=principal, action=action, resource=resource, resource_account=resource_account,
-        identity_policies=_documents(raw.get("identity_policies"), f"{location}.identity_policies"),
+        identity_policies=_documents(raw.get("identity_policies"), f"{location}.identity_policies",
+                                     identity_based=True),
         permission_boundary=None if boundary_raw is None else _document(boundary_raw,
-                                                                         f"{location}.permission_boundary"),
-        session_policies=_documents(raw.get("session_policies"), f"{location}.session_policies"),
+                                                                         f"{location}.permission_boundary",
+                                                                         identity_based=True),
+        session_policies=_documents(raw.get("session_policies"), f"{location}.session_policies",
+                                    identity_based=True),
         resource_policy=None if resource_policy_raw is None else _document(resource_policy_raw,
                                                                            f"{location}.resource_policy"),
         scps=_levels(raw.get("scps"), f"{location}.scps"),

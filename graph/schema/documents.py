@@ -185,7 +185,9 @@ def _check_statement(statement: Any, path: tuple[PathPart, ...], kind: DocumentK
     if "Sid" in statement and not isinstance(statement["Sid"], str):
         problems.append(problem_at((*path, "Sid"), f"Sid must be a string (got {_json_type(statement['Sid'])})"))
     problems += _check_pair(statement, path, "Action", "NotAction", required=True)
-    problems += _check_pair(statement, path, "Resource", "NotResource", required=False)
+    # IAM refuses an identity policy statement without Resource or NotResource (IAM Resource element
+    # reference); resource policies may leave it out (their own resource), SCPs and RCPs are read as "*".
+    problems += _check_pair(statement, path, "Resource", "NotResource", required=kind is DocumentKind.IDENTITY)
     problems += _check_principals(statement, path, kind)
     if "Condition" in statement:
         problems += _check_condition(statement["Condition"], (*path, "Condition"))

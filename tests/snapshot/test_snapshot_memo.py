@@ -30,7 +30,7 @@ def _roles(document: dict[str, Any], account: int) -> list[dict[str, Any]]:
 def test_a_bad_document_seen_twice_is_reported_at_both_places() -> None:
     # The memo only remembers clean documents: a repeated problem is a problem at each place it appears.
     memo = DocumentMemo()
-    bad = {"Statement": [{"Effect": "Allow it", "Action": "s3:*"}]}
+    bad = {"Statement": [{"Effect": "Allow it", "Action": "s3:*", "Resource": "*"}]}
     first = memo.check(bad, ("a",), DocumentKind.IDENTITY)
     second = memo.check(copy.deepcopy(bad), ("b",), DocumentKind.IDENTITY)
     assert [problem.location for problem in first] == ["a.Statement[0]"]
@@ -40,11 +40,13 @@ def test_a_bad_document_seen_twice_is_reported_at_both_places() -> None:
 def test_a_document_clean_for_one_kind_is_still_checked_for_another() -> None:
     # A Principal is required in a trust policy but forbidden in an identity policy (IAM JSON policy
     # elements: Principal, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html),
-    # so the same text is clean as TRUST and wrong as IDENTITY.
+    # so the same text is clean as TRUST and wrong as IDENTITY (where Resource is required too: IAM
+    # Resource element reference, "Statements must include either a Resource or a NotResource element").
     memo = DocumentMemo()
     assert memo.check(_PRINCIPAL_POLICY, ("trust",), DocumentKind.TRUST) == []
     problems = memo.check(copy.deepcopy(_PRINCIPAL_POLICY), ("inline",), DocumentKind.IDENTITY)
     assert [str(problem) for problem in problems] == [
+        "inline.Statement[0]: statement has neither Resource nor NotResource",
         "inline.Statement[0].Principal: an identity policy cannot have Principal"]
 
 
