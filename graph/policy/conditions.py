@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -101,15 +102,32 @@ _OPERATORS: dict[str, tuple[Family, Comparison, bool]] = {
 _OPERATORS_LOWER = {name.lower(): name for name in _OPERATORS}
 
 
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""A decimal number. Python's `float` also reads `1_000`, `nan`, `inf` and non-ASCII digits, which
+are not numbers in an IAM policy or request."""
+
+_YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+"""The W3C `YYYY-MM` form, which `datetime.fromisoformat` does not read."""
+
+
 def parse_date(text: str) -> float | None:
-    """Seconds since the epoch of an ISO 8601 date/time or an epoch number; None if neither."""
+    """Seconds since the epoch of a date/time or an epoch number; None if neither.
+
+    Dates follow the W3C profile of ISO 8601 named by the condition-operators reference (YYYY-MM,
+    YYYY-MM-DD, with hh:mm, hh:mm:ss or hh:mm:ss.s and a zone), read as UTC without a zone; a bare
+    number (including a four-digit one) is epoch seconds.
+    """
     value = text.strip()
     if not value:
         return None
-    try:
+    if _NUMBER.fullmatch(value):
         return float(value)
-    except ValueError:
-        pass
+    year_month = _YEAR_MONTH.fullmatch(value)
+    if year_month:
+        year, month = int(year_month.group(1)), int(year_month.group(2))
+        if not 1 <= month <= 12 or year < 1:
+            return None
+        return datetime(year, month, 1, tzinfo=timezone.utc).timestamp()
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
@@ -120,10 +138,8 @@ def parse_date(text: str) -> float | None:
 
 
 def _parse_number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
+    value = text.strip()
+    return float(value) if _NUMBER.fullmatch(value) else None
 
 
 def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -373,6 +389,11 @@ def _split_operator(operator: str) -> tuple[SetQualifier, str, bool]:
     return qualifier, base, if_exists
 
 
+_NO_VARIABLES = frozenset({Family.NUMERIC, Family.DATE, Family.BOOL, Family.BINARY, Family.IP})
+"""Families whose values IAM never substitutes variables into (policy-variables reference, "Where you
+can use policy variables"; Access Analyzer's "Invalid variable for operator" error)."""
+
+
 def _validate_value(family: Family, value: str, location: str) -> None:
     if family is Family.NUMERIC and _parse_number(value) is None:
         raise PolicyError(f"{value!r} is not a number", location)
@@ -427,6 +448,9 @@ def parse_condition_block(block: Any, location: str, *, variables_enabled: bool)
             has_variables = any(not template.is_plain for template in templates)
             if family is Family.NULL and has_variables:
                 raise PolicyError("policy variables cannot be used with Null", key_where)
+            if has_variables and family in _NO_VARIABLES:
+                raise PolicyError(f"policy variables can only be used with String and ARN operators, not {operator}",
+                                  key_where)
             if not has_variables:
                 for value in values:
                     _validate_value(family, value, key_where)

@@ -30,7 +30,6 @@ REVIEWED_BROAD: dict[tuple[str, str], str] = {
 """(file, enclosing function) of broad handlers that report what they caught, with why they are broad."""
 
 REVIEWED_PASS: dict[tuple[str, str, str], str] = {
-    ("graph/policy/conditions.py", "parse_date", "ValueError"): "not an epoch number: tried next as an ISO 8601 date",
     ("benchmarks/bench.py", "_run_explorer_child", "ProcessLookupError"): "the child's process group has already exited",
 }
 """(file, enclosing function, caught type) of narrow handlers that only pass, with why nothing is lost."""
