@@ -16,7 +16,8 @@ from graph.policy.wildcard import Glob, compile_glob
 
 
 class _Selectable(Protocol):
-    actions: tuple[str, ...] | None
+    @property
+    def actions(self) -> tuple[str, ...] | None: ...
 
     def matches_action(self, action: str) -> bool: ...
 

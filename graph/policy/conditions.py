@@ -215,9 +215,9 @@ class Clause:
         if found is UNKNOWN:
             return Tri.UNKNOWN
         if self.family is Family.NULL:
-            present = found is not ABSENT
+            exists = found is not ABSENT
             wanted = {value.lower() == "true" for value in self.values}  # "true" means: must be absent
-            return Tri.TRUE if (not present) in wanted else Tri.FALSE
+            return Tri.TRUE if (not exists) in wanted else Tri.FALSE
         if found is ABSENT:
             return Tri.TRUE if self._absent_result() else Tri.FALSE
         policy_values = self.values

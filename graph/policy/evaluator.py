@@ -623,11 +623,12 @@ class _Groups:
         else:
             levels = _levels_of(group, self.policy_type)
             unit_key = (self.policy_type, levels)
-            unit = _UNITS.get(unit_key)
-            if unit is None:
+            shared = _UNITS.get(unit_key)
+            if shared is None:
                 if len(_UNITS) >= _UNIT_LIMIT:
                     _UNITS.clear()
-                unit = _UNITS[unit_key] = _Unit(levels, self.policy_type)
+                shared = _UNITS[unit_key] = _Unit(levels, self.policy_type)
+            unit = shared
             if len(self.by_members) >= _UNIT_LIMIT:
                 self.by_members.clear()
             self.by_members[members_key] = (levels, unit)
