@@ -27,7 +27,7 @@ from graph.errors import PolicyError
 from graph.policy.context import ABSENT, UNKNOWN, Missing, RequestContext
 from graph.policy.results import Condition
 from graph.policy.variables import Template, escape_literal, parse_template
-from graph.policy.wildcard import glob_matches, resource_matches, unescape
+from graph.policy.wildcard import arn_like_matches, glob_matches, unescape
 
 
 class Tri(Enum):
@@ -336,7 +336,7 @@ def _ip_in(value: str, policy: str) -> bool:
 
 
 def _arn_like(value: str, policy: str) -> bool:
-    return resource_matches(policy, value)
+    return arn_like_matches(policy, value)
 
 
 def _numeric(order: Comparison) -> Callable[[str, str], bool]:

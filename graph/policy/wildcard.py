@@ -120,15 +120,21 @@ def _compile_arn(pattern: str) -> tuple[Glob, ...]:
     return tuple(compile_glob(part) for part in pattern.split(":", 5))
 
 
-def resource_matches(pattern: str, arn: str) -> bool:
-    """Whether a Resource pattern (or `ArnLike` value) covers `arn`.
+@lru_cache(maxsize=65536)
+def _spanning(pattern: str) -> Glob | None:
+    """The whole pattern as one glob when a segment before its last ends with `*`, else None."""
+    parts = pattern.split(":", 5)
+    if any(part.endswith("*") for part in parts[:-1]):
+        return compile_glob(pattern)
+    return None
 
-    ARNs are matched segment by segment (partition, service, region, account, resource),
-    case-sensitively; `*` and `?` work inside each segment and `*` in the resource segment also
-    spans `/` and `:` (IAM Resource element reference). A pattern with no colon (e.g. `"*"`) is
-    matched against the whole text; one with fewer than six segments matches its last segment
-    against the rest of the ARN. Compiled patterns are cached; ARNs are not (they are mostly
-    distinct, and matching is linear).
+
+def arn_like_matches(pattern: str, arn: str) -> bool:
+    """Whether an `ArnLike`/`ArnEquals` value covers `arn`: each of the six colon-separated parts
+    is matched on its own (condition operators reference), `*` and `?` inside a part.
+
+    A pattern with no colon (e.g. `"*"`) is matched against the whole text; one with fewer than
+    six segments matches its last segment against the rest of the ARN.
     """
     if pattern == "*":
         return True
@@ -143,6 +149,23 @@ def resource_matches(pattern: str, arn: str) -> bool:
         if not glob.matches(part):
             return False
     return True
+
+
+def resource_matches(pattern: str, arn: str) -> bool:
+    """Whether a Resource/NotResource pattern covers `arn`.
+
+    ARNs are matched segment by segment (partition, service, region, account, resource),
+    case-sensitively; `*` and `?` work inside each segment and `*` in the resource segment also
+    spans `/` and `:`. Per the IAM Resource element reference, a `*` that is the last character of
+    a segment "can expand to match beyond the colon boundaries": `arn:aws:sqs:*:queue1` covers
+    `arn:aws:sqs:us-east-1:111122223333:queue1`. Such a pattern that misses segment by segment is
+    matched once more as one glob over the whole ARN (only possible when the ARN has more colons).
+    Compiled patterns are cached; ARNs are not (they are mostly distinct, and matching is linear).
+    """
+    if arn_like_matches(pattern, arn):
+        return True
+    spanning = _spanning(pattern)
+    return spanning is not None and arn.count(":") > pattern.count(":") and spanning.matches(arn)
 
 
 _ESCAPES = (LITERAL_STAR, LITERAL_QUESTION)

@@ -48,7 +48,14 @@ def test_action_matching(pattern: str, action: str, expected: bool) -> None:
     ("arn:aws:iam::*:role/x", "arn:aws:iam::111111111111:role/y", False),
     ("arn:aws:iam::111111111111:*", "arn:aws:iam::111111111111:role/a/b", True),
     ("arn:aws:sqs:*:111111111111:q", "arn:aws:sqs:us-east-1:111111111111:q", True),
-    ("arn:aws:sqs:*:q", "arn:aws:sqs:us-east-1:111111111111:q", False),   # * stays inside its segment
+    # IAM Resource element reference: a `*` that ends a segment "can expand to match beyond the colon
+    # boundaries" (reference_policies_elements_resource.html, "Using wildcards in resource ARNs")
+    ("arn:aws:sqs:*:q", "arn:aws:sqs:us-east-1:111111111111:q", True),
+    ("arn:aws:sqs:*:q", "arn:aws:sqs:us-east-1:111111111111:p", False),
+    ("arn:aws:ec2:*:instance/*", "arn:aws:ec2:us-east-1:111111111111:instance/i-1", True),
+    ("arn:aws:logs:*:*:log-stream:s", "arn:aws:logs:us-east-1:111111111111:log-group:g:log-stream:s", True),
+    ("arn:aws:sqs:*:222222222222:q", "arn:aws:sqs:us-east-1:111111111111:q", False),
+    ("arn:aws:sqs:us-east-1:q", "arn:aws:sqs:us-east-1:111111111111:q", False),  # no star to span with
     ("arn:aws:sqs:us-east-?:111111111111:q", "arn:aws:sqs:us-east-1:111111111111:q", True),
     ("arn:aws:lambda:us-east-1:111111111111:function:f:*", "arn:aws:lambda:us-east-1:111111111111:function:f:1", True),
     ("arn:aws:lambda:us-east-1:111111111111:function:*", "arn:aws:lambda:us-east-1:111111111111:function:f:prod", True),
@@ -123,3 +130,25 @@ def test_question_marks_with_stars_on_a_long_text_are_fast() -> None:
     assert not glob_matches("*a?" * 25 + "*c", text)
     assert glob_matches("*a?" * 25 + "*", text)
     assert time.perf_counter() - start < 1.0
+
+
+def test_a_segment_final_star_spans_colons_in_allow_and_deny_but_not_in_arn_like() -> None:
+    # Resource element reference: `*` ending a segment can expand beyond the colon boundaries;
+    # ArnLike (condition operators reference) checks each of the six components separately.
+    from graph.policy import Decision, Request, evaluate, parse_policy
+
+    queue = "arn:aws:sqs:us-east-1:111111111111:q"
+    short = {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:*:q"}
+    deny = {"Effect": "Deny", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:*:q"}
+    arn_like = {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*",
+                "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sqs:*:q"}}}
+
+    def decide(*statements: dict[str, object], context: dict[str, object] | None = None) -> Decision:
+        policy = parse_policy({"Version": "2012-10-17", "Statement": list(statements)})
+        return evaluate(Request(principal="arn:aws:iam::111111111111:user/u", action="sqs:SendMessage",
+                                resource=queue, resource_account="111111111111", identity_policies=(policy,),
+                                context=context or {})).decision
+
+    assert decide(short) is Decision.ALLOWED
+    assert decide({**short, "Resource": "*"}, deny) is Decision.EXPLICIT_DENY
+    assert decide(arn_like, context={"aws:SourceArn": queue}) is Decision.IMPLICIT_DENY
