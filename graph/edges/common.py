@@ -578,6 +578,22 @@ def _cross_account_groups(caller: Caller, target: Target, groups: Sequence[Actio
     return kept
 
 
+_SESSION_NAME_KEY = "sts:RoleSessionName"
+"""The key a session's name is given under when the role is assumed (IAM and STS condition keys reference)."""
+
+
+def session_of(caller: Caller, session_arn: str) -> Caller:
+    """A collected role's caller acting as one named session of it (`arn:aws:sts::A:assumed-role/R/S`)."""
+    return replace(caller, principal=session_arn)
+
+
+def session_name(caller: Caller) -> str | None:
+    """The session name when a role's node calls as one specific session of it (`session_of`), else None."""
+    if caller.kind is not NodeKind.ROLE or ":assumed-role/" not in caller.principal:
+        return None
+    return caller.principal.split(":assumed-role/", 1)[1].split("/", 1)[-1]
+
+
 def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup]) -> list[EdgeSpec]:
     """The edges from `caller` to `target`: one per distinct outcome, each with its actions.
 
@@ -617,6 +633,11 @@ def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup])
                    tuple(result.deny_conditions), grants_of(target.policy_kind, target.arn, result), group.scope, bool(result.contested))
             outcomes.setdefault(key, []).extend(_names(group, cls))
 
+    session = session_name(caller)
+    if session is not None:  # a policy naming one session of the role: only a session of that name has it
+        named = Condition(_SESSION_NAME_KEY, "StringEquals", (session,))
+        outcomes = {(kind, Status.CONDITIONAL, (*conditions, named), *rest): actions
+                    for (kind, _, conditions, *rest), actions in outcomes.items()}
     whole = {action for key, actions in outcomes.items() if key[5] is None for action in actions}
     chained = caller.kind is NodeKind.ROLE and target.policy_kind is PolicyKind.TRUST
     edges = []

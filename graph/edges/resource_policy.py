@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.edges.common import Caller
+from graph.edges.common import Caller, session_of
 from graph.edges.principals import (
     PrincipalIndex,
     federated_caller,
@@ -121,8 +121,13 @@ def _aws_principal(value: str, principals: PrincipalIndex, collected: frozenset[
         return [principals.opaque(account)]
     if account not in collected:
         return [principals.opaque(account, value)]
-    caller = principals.find(session_role_arn(value) or value)
+    role = session_role_arn(value)
+    caller = principals.find(role or value)
     if caller is None:
         warnings.append(f"{where}: names {value}, which is not in the snapshot of account {account}")
         return []
+    if role is not None:
+        # one session of a collected role: the role's node, calling as that session (SEMANTICS ER-2: the
+        # edge is conditional on the session name, `common.evaluate_pair`)
+        return [session_of(caller, value)]
     return [caller]

@@ -159,3 +159,52 @@ def test_star_key_policy_narrowed_by_kms_caller_account() -> None:
     found = _reachers(ag, KEY, "kms:Decrypt")
     assert found.get(OUTSIDER) == "allowed"
     assert APP not in found and A not in found  # A's principals are not in account 999999999999
+
+
+# ---------------------------------------------------------------------------------------------
+# A policy naming one role session (`arn:aws:sts::A:assumed-role/R/S`, Principal element reference:
+# "Role session principals"): a session of R with that name has the grant, so R reaches the target
+# conditionally on the session name (SEMANTICS ER-2); before, nobody did.
+
+R1, R2 = role_arn(B, "R1"), role_arn(C, "R2")
+SESSION = f"arn:aws:sts::{B}:assumed-role/R1/deploy"
+U = user_arn(A, "u")
+
+
+def _chain(r2_trust: Any, r1_allows: bool = True) -> Any:
+    u = user(A, "u", allow("sts:AssumeRole", R1))
+    r1 = role(B, "R1", trusts({"AWS": root(A)}), *([allow("sts:AssumeRole", R2)] if r1_allows else [allow("ec2:Describe*")]))
+    r2 = role(C, "R2", r2_trust, allow("s3:GetObject", f"{BUCKET}/*"))
+    return build_graph(snapshot(account(A, users=(u,)), account(B, roles=(r1,)),
+                                account(C, roles=(r2,), resources=(bucket(C, "audit-bucket"),)), org=organization()))
+
+
+@pytest.mark.parametrize(("trust", "r1_allows", "expected"), [
+    pytest.param(trusts({"AWS": R1}), True, "allowed", id="trust-names-role-arn"),
+    pytest.param(trusts({"AWS": SESSION}), True, "conditional", id="trust-names-session-of-R1:conditional-on-name"),
+    pytest.param(trusts({"AWS": SESSION}), False, None, id="session-named-but-R1-identity-lacks-sts:cross-account"),
+    pytest.param(trusts({"AWS": f"arn:aws:sts::{B}:assumed-role/Other/deploy"}), True, None,
+                 id="session-of-another-role"),
+])
+def test_three_hop_chain_through_a_trust_naming_a_session(trust: Any, r1_allows: bool, expected: str | None) -> None:
+    ag = _chain(trust, r1_allows)
+    found = _reachers(ag, BUCKET, "s3:GetObject")
+    assert found.get(U) == expected and found.get(R1) == expected and found.get(A) == expected
+    if expected:
+        path = find_paths(ag, U, BUCKET, action="s3:GetObject").paths[0]
+        assert [(h.source, h.target, str(h.kind)) for h in path.hops] == [
+            (U, R1, "assume-role"), (R1, R2, "assume-role"), (R2, BUCKET, "identity-policy")]
+        assert path.hops[1].chained
+        if expected == "conditional":
+            assert [(c.key, c.values) for c in path.conditions] == [("sts:RoleSessionName", ("deploy",))]
+            assert [h.status for h in path.hops] == ["allowed", "conditional", "allowed"]
+
+
+def test_bucket_policy_naming_a_session_of_a_same_account_role_needs_no_identity_policy() -> None:
+    reader = role(B, "R1", trusts({"Service": "ec2.amazonaws.com"}))  # no identity policy at all
+    policy = grant({"AWS": SESSION}, "s3:GetObject", f"{BUCKET}/*")
+    ag = build_graph(snapshot(account(B, roles=(reader,), resources=(bucket(B, "audit-bucket", policy),)),
+                              org=organization()))
+    entry = {p.principal: p for p in who_can(ag, BUCKET, action="s3:GetObject").principals}[R1]
+    assert str(entry.path.status) == "conditional"
+    assert [(c.key, c.values) for c in entry.path.conditions] == [("sts:RoleSessionName", ("deploy",))]
