@@ -1,7 +1,8 @@
 """Request context derived from the snapshot: the condition keys a static analysis can decide.
 
 Keys the snapshot knows (the principal's account, ARN, tags, organization, the resource's account,
-organization and tags) are given values. Keys that only exist when a service acts on someone's
+organization and tags) are given values; `kms:CallerAccount` (KMS: "the AWS account of the caller",
+https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html) is the principal's account. Keys that only exist when a service acts on someone's
 behalf (`aws:SourceAccount`, `aws:SourceArn`, `AWS:SourceOwner`, ...) are known to be ABSENT for a
 human or role caller. Everything else (`sts:ExternalId`, `aws:SourceIp`, MFA, dates, ...) is left
 unknown, so an allow that depends on it becomes a conditional edge.
@@ -68,6 +69,7 @@ def for_user(user: User, org: OrgIndex) -> RequestContext:
     values.update({
         "aws:PrincipalArn": user.arn,
         "aws:PrincipalAccount": user.account_id,
+        "kms:CallerAccount": user.account_id,
         "aws:PrincipalType": "User",
         "aws:PrincipalIsAWSService": "false",
         "aws:username": user.name,
@@ -84,6 +86,7 @@ def for_role(role: Role, org: OrgIndex) -> RequestContext:
     values.update({
         "aws:PrincipalArn": role.arn,
         "aws:PrincipalAccount": role.account_id,
+        "kms:CallerAccount": role.account_id,
         "aws:PrincipalType": "AssumedRole",
         "aws:PrincipalIsAWSService": "false",
         **_tag_values("Principal", role.tags),
@@ -95,7 +98,8 @@ def for_role(role: Role, org: OrgIndex) -> RequestContext:
 def for_account(account_id: str, org: OrgIndex) -> RequestContext:
     """Context of an unknown principal of an account that was not collected (an opaque account)."""
     values, absent = _org_values("Principal", account_id, org)
-    values.update({"aws:PrincipalAccount": account_id, "aws:PrincipalIsAWSService": "false"})
+    values.update({"aws:PrincipalAccount": account_id, "kms:CallerAccount": account_id,
+                   "aws:PrincipalIsAWSService": "false"})
     return RequestContext(values, absent | SERVICE_ACTOR_KEYS)
 
 

@@ -538,6 +538,62 @@ def _names(group: ActionGroup, mask: int) -> list[str]:
     return [name for bit, name in enumerate(group.names) if mask >> bit & 1]
 
 
+KMS_NO_CROSS_ACCOUNT: frozenset[str] = frozenset(name.lower() for name in (
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DeleteImportedKeyMaterial", "kms:DisableKey",
+    "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetParametersForImport",
+    "kms:ImportKeyMaterial", "kms:ListKeyPolicies", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:ReplicateKey",
+    "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias",
+    "kms:UpdateKeyDescription", "kms:UpdatePrimaryRegion",
+))
+"""Key-management operations that have no effect when granted to another account's principals.
+
+KMS guide, "Allowing users in other accounts to use a KMS key": cross-account permission is
+effective only for the cryptographic operations, DescribeKey, GetPublicKey and the grant operations;
+"if you give a principal in a different account ... kms:ScheduleKeyDeletion permission on a KMS key in
+a key policy, the user's attempts to call those operations on your resources still fail" (and the
+"Cross-account use: No" rows of the AWS KMS permissions table). Listed as the operations that do NOT
+work, so that an operation this list does not know (a new one) is never silently dropped."""
+
+
+@lru_cache(maxsize=4096)
+def _kms_cross_account_mask(names: tuple[str, ...]) -> int:
+    """The catalogue actions that still work on a KMS key from another account, as a bit mask."""
+    return sum(1 << bit for bit, name in enumerate(names) if name.lower() not in KMS_NO_CROSS_ACCOUNT)
+
+
+def _cross_account_groups(caller: Caller, target: Target, groups: Sequence[ActionGroup]) -> Sequence[ActionGroup]:
+    """The groups without the KMS operations a caller of another account cannot use on the key.
+
+    Applies to users, roles, uncollected accounts and the public node (which stands for principals of
+    every account; the key's own principals are evaluated as themselves), not to service principals
+    or identity providers."""
+    if target.policy_kind is not PolicyKind.KMS or caller.account == target.account \
+            or caller.kind in (NodeKind.SERVICE, NodeKind.FEDERATED):
+        return groups
+    kept = []
+    for group in groups:
+        mask = group.mask & _kms_cross_account_mask(group.names)
+        if mask:
+            kept.append(group if mask == group.mask else replace(group, mask=mask))
+    return kept
+
+
+_SESSION_NAME_KEY = "sts:RoleSessionName"
+"""The key a session's name is given under when the role is assumed (IAM and STS condition keys reference)."""
+
+
+def session_of(caller: Caller, session_arn: str) -> Caller:
+    """A collected role's caller acting as one named session of it (`arn:aws:sts::A:assumed-role/R/S`)."""
+    return replace(caller, principal=session_arn)
+
+
+def session_name(caller: Caller) -> str | None:
+    """The session name when a role's node calls as one specific session of it (`session_of`), else None."""
+    if caller.kind is not NodeKind.ROLE or ":assumed-role/" not in caller.principal:
+        return None
+    return caller.principal.split(":assumed-role/", 1)[1].split("/", 1)[-1]
+
+
 def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup]) -> list[EdgeSpec]:
     """The edges from `caller` to `target`: one per distinct outcome, each with its actions.
 
@@ -550,6 +606,7 @@ def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup])
         Edges for the actions the evaluator allows or allows conditionally; prefix-scoped S3
         edges only carry actions not already allowed on the whole bucket.
     """
+    groups = _cross_account_groups(caller, target, groups)
     grantors: list[LoadedPolicy] = list(caller.identity) + ([target.policy] if target.policy else [])
     resource_side = naming_statements(caller, target)
     naming = (_naming(target.policy.text, caller.kind, caller.account, resource_side)
@@ -577,6 +634,11 @@ def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup])
                    tuple(result.deny_conditions), grants_of(target.policy_kind, target.arn, result), group.scope, bool(result.contested))
             outcomes.setdefault(key, []).extend(_names(group, cls))
 
+    session = session_name(caller)
+    if session is not None:  # a policy naming one session of the role: only a session of that name has it
+        named = Condition(_SESSION_NAME_KEY, "StringEquals", (session,))
+        outcomes = {(kind, Status.CONDITIONAL, (*conditions, named), *rest): actions
+                    for (kind, _, conditions, *rest), actions in outcomes.items()}
     whole = {action for key, actions in outcomes.items() if key[5] is None for action in actions}
     chained = caller.kind is NodeKind.ROLE and target.policy_kind is PolicyKind.TRUST
     edges = []

@@ -19,6 +19,7 @@ from graph.edges.statements import (
     StatementShape,
     account_of_principal,
     action_services,
+    open_statement_accounts,
     statement_may_cover_service,
     statement_may_match_resource,
     statement_shapes,
@@ -260,7 +261,8 @@ class PrincipalIndex:
 
 
 def _external_accounts(snapshot: Snapshot) -> tuple[str, ...]:
-    """Uncollected accounts known from the organization tree or named by an Allow in a trust or resource policy."""
+    """Uncollected accounts known from the organization tree or named by an Allow in a trust or resource policy
+    (in its Principal, or in the Condition of a statement open to `"*"`: `open_statement_accounts`)."""
     collected = {account.id for account in snapshot.accounts}
     known = {member.id for member in snapshot.organization.accounts} if snapshot.organization else set()
     seen = known | collected
@@ -277,6 +279,9 @@ def _external_accounts(snapshot: Snapshot) -> tuple[str, ...]:
                 if named is not None:
                     known.add(named)
                     seen.add(named)
+        # "*" narrowed to an account by a condition (aws:PrincipalAccount, aws:PrincipalArn, kms:CallerAccount)
+        known.update(open_statement_accounts(text))
+        seen.update(known)
     return tuple(sorted(known - collected))
 
 

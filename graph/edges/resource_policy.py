@@ -14,14 +14,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.edges.common import Caller
+from graph.edges.common import Caller, session_of
 from graph.edges.principals import (
     PrincipalIndex,
     federated_caller,
     public_caller,
     service_caller,
 )
-from graph.edges.statements import account_of_principal, is_account_principal, session_role_arn, statement_shapes
+from graph.edges.statements import (
+    account_of_principal,
+    is_account_principal,
+    open_statement_principals,
+    session_role_arn,
+    statement_shapes,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,21 +62,37 @@ def named_callers(policy_text: str, principals: PrincipalIndex, collected: froze
             the resource's (False when `graph.edges.lazy` expands them on demand).
     """
     found: list[Caller] = []
+    pinned = open_statement_principals(policy_text)
     for shape in statement_shapes(policy_text):
         if not shape.allows:
             continue
         if shape.not_principal:  # Allow + NotPrincipal: everyone except the listed ones
             found.extend(_everyone(principals, scope, other_accounts))
+            found.extend(_pinned(pinned.get(shape.index, ()), collected, principals))
             continue
         for ref in shape.principals:
             if ref.kind == "public":
                 found.extend(_everyone(principals, scope, other_accounts))
+                found.extend(_pinned(pinned.get(shape.index, ()), collected, principals))
             elif ref.kind == "service":
                 found.append(service_caller(ref.value))
             elif ref.kind == "federated":
                 found.append(federated_caller(ref.value))
             elif ref.kind == "aws":
                 found.extend(_aws_principal(ref.value, principals, collected, scope, warnings, where))
+    return found
+
+
+def _pinned(arns: tuple[str, ...], collected: frozenset[str], principals: PrincipalIndex) -> list[Caller]:
+    """For `"*"` narrowed by `aws:PrincipalArn` to principals of accounts that were not collected: their
+    account's node acting as that principal (as when a Principal entry names it), so that the
+    condition is decided on the named ARN; the account's node alone would present its root ARN.
+    Principals of collected accounts are candidates as themselves already."""
+    found = []
+    for arn in arns:
+        account = account_of_principal(arn)
+        if account is not None and account not in collected:
+            found.append(principals.opaque(account, arn))
     return found
 
 
@@ -99,8 +121,13 @@ def _aws_principal(value: str, principals: PrincipalIndex, collected: frozenset[
         return [principals.opaque(account)]
     if account not in collected:
         return [principals.opaque(account, value)]
-    caller = principals.find(session_role_arn(value) or value)
+    role = session_role_arn(value)
+    caller = principals.find(role or value)
     if caller is None:
         warnings.append(f"{where}: names {value}, which is not in the snapshot of account {account}")
         return []
+    if role is not None:
+        # one session of a collected role: the role's node, calling as that session (SEMANTICS ER-2: the
+        # edge is conditional on the session name, `common.evaluate_pair`)
+        return [session_of(caller, value)]
     return [caller]

@@ -237,3 +237,62 @@ def session_role_arn(value: str) -> str | None:
         role_name = parts[5].split("/")[1]
         return f"arn:{parts[1]}:iam::{parts[4]}:role/{role_name}"
     return None
+
+
+_IAM_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:(?:iam::\d{12}:(?:user|role)/|sts::\d{12}:assumed-role/)[^*?$]+$")
+_TWELVE_DIGITS = re.compile(r"(?<!\d)\d{12}(?!\d)")
+
+
+def _open_statements(text: str) -> list[tuple[int, dict[str, Any]]]:
+    """(index, statement) of the Allow statements whose Principal is `"*"` (or that use NotPrincipal)."""
+    document = _decode(text)
+    raw = document.get("Statement", []) if isinstance(document, dict) else []
+    statements = raw if isinstance(raw, list) else [raw]
+    shapes = {shape.index: shape for shape in statement_shapes(text)}
+    found = []
+    for index, statement in enumerate(statements):
+        shape = shapes.get(index)
+        if shape is None or not shape.allows or not isinstance(statement.get("Condition"), dict):
+            continue
+        if shape.not_principal or any(ref.kind == "public" for ref in shape.principals):
+            found.append((index, statement))
+    return found
+
+
+@lru_cache(maxsize=65536)
+def open_statement_accounts(text: str) -> frozenset[str]:
+    """Account ids written in the Condition of an Allow statement open to `"*"` (or using NotPrincipal).
+
+    `"Principal": "*"` narrowed by `aws:PrincipalAccount`, `aws:PrincipalArn` or `kms:CallerAccount`
+    (the Principal element reference recommends `"*"` with `aws:PrincipalArn` over partial wildcards)
+    admits the account it names, though no Principal entry names it: such an account must be a
+    candidate caller of the policy. Any 12-digit id of the Condition is kept (a candidate is only
+    evaluated: one the condition does not admit gets no edge).
+    """
+    if not _TWELVE_DIGITS.search(text):
+        return frozenset()
+    found: set[str] = set()
+    for _, statement in _open_statements(text):
+        found.update(_TWELVE_DIGITS.findall(json.dumps(statement["Condition"])))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=65536)
+def open_statement_principals(text: str) -> dict[int, tuple[str, ...]]:
+    """By statement index: the user, role and session ARNs an open Allow statement's Condition pins
+    `aws:PrincipalArn` to with a positive operator (`ArnEquals`, `ArnLike`, `StringEquals`, ... and their
+    `ForAnyValue:` / `...IfExists` forms), written without wildcards."""
+    if "principalarn" not in text.lower():
+        return {}
+    found: dict[int, tuple[str, ...]] = {}
+    for index, statement in _open_statements(text):
+        arns: list[str] = []
+        for operator, block in statement["Condition"].items():
+            if not isinstance(block, dict) or "not" in str(operator).lower().split(":")[-1]:
+                continue  # negated operators (StringNotEquals, ArnNotLike, ...) admit everyone else
+            for key, values in block.items():
+                if str(key).lower() == "aws:principalarn":
+                    arns += [value for value in _strings(values) if _IAM_PRINCIPAL_ARN.match(value)]
+        if arns:
+            found[index] = tuple(dict.fromkeys(arns))
+    return found
