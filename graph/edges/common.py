@@ -637,8 +637,8 @@ def evaluate_pair(caller: Caller, target: Target, groups: Sequence[ActionGroup])
     session = session_name(caller)
     if session is not None:  # a policy naming one session of the role: only a session of that name has it
         named = Condition(_SESSION_NAME_KEY, "StringEquals", (session,))
-        outcomes = {(kind, Status.CONDITIONAL, (*conditions, named), *rest): actions
-                    for (kind, _, conditions, *rest), actions in outcomes.items()}
+        outcomes = {(kind, Status.CONDITIONAL, (*conditions, named), denies, grants, scope, contested): actions
+                    for (kind, _, conditions, denies, grants, scope, contested), actions in outcomes.items()}
     whole = {action for key, actions in outcomes.items() if key[5] is None for action in actions}
     chained = caller.kind is NodeKind.ROLE and target.policy_kind is PolicyKind.TRUST
     edges = []
