@@ -193,6 +193,8 @@ class Clause:
     literal: frozenset[str] | None = field(default=None, compare=False, repr=False)
     """For equality operators without variables: the normalized policy values (unescaped; lower-cased
     for Bool, case-folded for IgnoreCase), so that a context value matches by set membership."""
+    on_principal_arn: bool = field(default=False, compare=False, repr=False)
+    """A string or ARN comparison of `aws:PrincipalArn`, which may meet `some_principal_arn` values."""
 
     def residual(self) -> Condition:
         """This clause as a residual condition."""
@@ -200,6 +202,10 @@ class Clause:
 
     def evaluate(self, context: RequestContext) -> Tri:
         """Evaluate against the request context; UNKNOWN only in three-valued mode."""
+        if self.on_principal_arn:
+            found = context.get(self.key_lower)
+            if type(found) is tuple and len(found) == 1 and found[0].endswith(ANY_PRINCIPAL_MARK):
+                return self._some_principal_of(found[0][:-1], context.three_valued)
         literal = self.literal
         if literal is not None and self.qualifier is SetQualifier.NONE and self.family is Family.STRING:
             # The common case (StringEquals / StringNotEquals on a present key) by set membership.
@@ -231,6 +237,22 @@ class Clause:
             policy_values = resolved
         assert not isinstance(found, Missing)
         return Tri.TRUE if self._present_result(found, policy_values) else Tri.FALSE
+
+    def _some_principal_of(self, iam_prefix: str, three_valued: bool) -> Tri:
+        """The clause for a caller that is some principal of one account, whose ARN starts with
+        `iam_prefix` (`arn:aws:iam::ID:`; or its `sts` form): no value that could name a principal of
+        that account, no match; else unknown (absent in two-valued mode)."""
+        prefixes = (iam_prefix, iam_prefix.replace(":iam::", ":sts::", 1))
+        ignore_case = self.family is Family.STRING_IGNORE_CASE
+        if ignore_case:
+            prefixes = (prefixes[0].casefold(), prefixes[1].casefold())
+        could = self.templates is not None or any(
+            _could_start_with(value.casefold() if ignore_case else value, prefixes) for value in self.values)
+        if could:
+            if three_valued:
+                return Tri.UNKNOWN
+            return Tri.TRUE if self._absent_result() else Tri.FALSE
+        return Tri.TRUE if self.negated else Tri.FALSE
 
     def _absent_result(self) -> bool:
         if self.if_exists or self.qualifier is SetQualifier.FOR_ALL_VALUES:
@@ -271,6 +293,21 @@ class Clause:
             return all((value in literal) != negated for value in normalized)
         hit = any(value in literal for value in normalized)
         return not hit if negated else hit
+
+
+ANY_PRINCIPAL_MARK = "\ue002"
+"""Ends an `aws:PrincipalArn` value that stands for some principal of an account: `some_principal_arn`."""
+
+
+def some_principal_arn(account: str, partition: str = "aws") -> str:
+    """The `aws:PrincipalArn` of a caller that is some principal of `account`, which one unknown."""
+    return f"arn:{partition}:iam::{account}:{ANY_PRINCIPAL_MARK}"
+
+
+def _could_start_with(value: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether a policy value (wildcards allowed) could equal or match a text starting with a prefix."""
+    head = re.split(r"[*?]", value, maxsplit=1)[0]
+    return any(head.startswith(prefix) or prefix.startswith(head) for prefix in prefixes)
 
 
 def _literal_values(family: Family, values: tuple[str, ...]) -> frozenset[str] | None:
@@ -456,8 +493,12 @@ def parse_condition_block(block: Any, location: str, *, variables_enabled: bool)
                     _validate_value(family, value, key_where)
             clauses.append(Clause(operator, key, key.lower(), family, comparison, negated, qualifier, if_exists,
                                   values, templates if has_variables else None, key_where,
-                                  None if has_variables else _literal_values(family, values)))
+                                  None if has_variables else _literal_values(family, values),
+                                  key.lower() == "aws:principalarn" and family in _PRINCIPAL_ARN_FAMILIES))
     return tuple(clauses)
+
+
+_PRINCIPAL_ARN_FAMILIES = frozenset({Family.STRING, Family.STRING_IGNORE_CASE, Family.STRING_LIKE, Family.ARN})
 
 
 def evaluate_clauses(clauses: tuple[Clause, ...], context: RequestContext) -> tuple[Tri, tuple[Condition, ...]]:

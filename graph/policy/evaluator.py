@@ -30,7 +30,7 @@ from typing import Any
 from graph.errors import RequestError
 from graph.policy import logic
 from graph.policy.actions import service_supports_rcps
-from graph.policy.conditions import Tri, evaluate_clauses, first_false_clause
+from graph.policy.conditions import Tri, evaluate_clauses, first_false_clause, some_principal_arn
 from graph.policy.context import RequestContext
 from graph.policy.document import Effect, Policy, Statement
 from graph.policy.principal_index import NamingIndex, statements_listing_arn
@@ -134,6 +134,8 @@ _DERIVED_KEYS = ("aws:principalarn", "aws:principalaccount", "aws:principaltype"
                  "aws:resourceaccount", "aws:principalisawsservice", "aws:principalservicename")
 _ALL_DERIVED = frozenset(_DERIVED_KEYS)
 _USERID = frozenset({"aws:userid"})
+_WHICH_PRINCIPAL = frozenset({"aws:principalarn", "aws:principaltype", "aws:username", "aws:userid"})
+"""Keys that depend on which principal of an account calls: unknown when a bare account id calls."""
 _IDENTITY_KINDS = frozenset({CallerKind.USER, CallerKind.ROLE, CallerKind.ROLE_SESSION, CallerKind.FEDERATED_USER,
                              CallerKind.ROOT})
 
@@ -148,6 +150,18 @@ def resource_account_of(resource: str) -> str | None:
 
 def _derived_context(caller: Caller, resource_account: str | None) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
     derived: dict[str, tuple[str, ...]] = {}
+    if caller.kind is CallerKind.ROOT and not caller.text.startswith("arn:"):
+        # A bare account id stands for any principal of that account (the graph's uncollected
+        # accounts): its type and names are not known, only its account. Unknown in three-valued
+        # mode (a condition on them stays residual), absent otherwise.
+        derived["aws:principalaccount"] = (caller.text,)
+        # its ARN starts with the account's prefix: a condition naming only other accounts' principals
+        # does not match it (conditions.some_principal_arn)
+        derived["aws:principalarn"] = (some_principal_arn(caller.text, caller.partition),)
+        if resource_account is not None:
+            derived["aws:resourceaccount"] = (resource_account,)
+        derived["aws:principalisawsservice"] = ("false",)
+        return derived, _ALL_DERIVED.difference(derived) - _WHICH_PRINCIPAL
     if caller.principal_arn is not None:
         derived["aws:principalarn"] = (caller.principal_arn,)
     if caller.account is not None:

@@ -31,6 +31,7 @@ Sources (cited per row by short name):
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +243,25 @@ def test_explain_names_the_sts_refusal_of_the_root_user() -> None:
     assert "decision: implicitDeny" in lines
     assert any("STS refuses sts:AssumeRole to the root user" in line for line in lines)
     assert not any("STS refuses" in line for line in explain(assume(A, TARGET_B, trust({"AWS": ROOT_A}))))
+
+
+@pytest.mark.parametrize("key", ["aws:PrincipalArn", "aws:PrincipalType", "aws:userid", "aws:username"])
+def test_a_bare_account_id_leaves_which_principal_unknown(key: str) -> None:
+    # A bare account id stands for any principal of the account (the graph's uncollected accounts):
+    # a trust narrowed to some of its roles by aws:PrincipalArn must stay possible (conditional),
+    # never answered "nobody"; the root ARN is one known principal (Account type, its own ARN).
+    pattern = f"arn:aws:iam::{A}:role/deploy-*" if key == "aws:PrincipalArn" else "deploy-*"
+    narrowed = trust({"AWS": ROOT_A}, Condition={"StringLike": {key: pattern}})
+    assert evaluate(replace(assume(A, TARGET_B, narrowed), unknown_context=True)).decision is Decision.CONDITIONAL
+    assert evaluate(assume(A, TARGET_B, narrowed)).decision is IMPLICIT  # two-valued: absent
+    if key == "aws:PrincipalArn":  # a value no principal of the account can have: decided, not unknown
+        elsewhere = trust({"AWS": ROOT_A}, Condition={"StringLike": {key: f"arn:aws:iam::{B}:role/*"}})
+        assert evaluate(replace(assume(A, TARGET_B, elsewhere), unknown_context=True)).decision is IMPLICIT
+        unless = trust({"AWS": ROOT_A}, Condition={"StringNotLike": {key: f"arn:aws:iam::{B}:role/*"}})
+        assert evaluate(replace(assume(A, TARGET_B, unless), unknown_context=True)).decision is ALLOWED
+    if key in ("aws:PrincipalArn", "aws:PrincipalType"):  # the root user's are known: no match
+        tagging = trust({"AWS": ROOT_A}, "sts:TagSession", Condition={"StringLike": {key: pattern}})
+        assert evaluate(replace(assume(A, TARGET_B, tagging, "sts:TagSession"),
+                                unknown_context=True)).decision is Decision.CONDITIONAL
+        assert evaluate(replace(assume(ROOT_A, TARGET_B, tagging, "sts:TagSession"),
+                                unknown_context=True)).decision is IMPLICIT

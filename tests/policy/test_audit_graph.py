@@ -208,3 +208,37 @@ def test_bucket_policy_naming_a_session_of_a_same_account_role_needs_no_identity
     entry = {p.principal: p for p in who_can(ag, BUCKET, action="s3:GetObject").principals}[R1]
     assert str(entry.path.status) == "conditional"
     assert [(c.key, c.values) for c in entry.path.conditions] == [("sts:RoleSessionName", ("deploy",))]
+
+
+@pytest.mark.parametrize("condition", [
+    pytest.param({"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{OUTSIDER}:role/deploy-*"}}, id="arn-like-role-pattern"),
+    pytest.param({"StringEquals": {"aws:PrincipalType": "AssumedRole"}}, id="principal-type"),
+    pytest.param({"StringLike": {"aws:userid": "AROA*"}}, id="userid-pattern"),
+])
+def test_an_uncollected_account_narrowed_to_some_of_its_principals_stays_a_conditional_path(
+        condition: dict[str, Any]) -> None:
+    # A vendor trust naming the vendor's account and narrowing it by aws:PrincipalArn (the Principal
+    # element reference's advice instead of partial wildcards): which vendor principal calls is not in
+    # the snapshot, so the path is conditional on it. It used to be "nobody": the account's node
+    # presented its root ARN, which the pattern does not match.
+    trust = doc({"Effect": "Allow", "Principal": {"AWS": root(OUTSIDER)}, "Action": "sts:AssumeRole",
+                 "Condition": condition})
+    deployable = role(A, "Deployable", trust, allow("s3:*", "*"))
+    ag = build_graph(snapshot(account(A, roles=(deployable,)), org=organization()))
+    reached = who_can(ag, role_arn(A, "Deployable")).principals
+    assert [(p.principal, str(p.path.status)) for p in reached] == [(OUTSIDER, "conditional")]
+    assert [c.key for c in reached[0].path.conditions] == list(next(iter(condition.values())))
+
+
+def test_a_grant_to_everyone_narrowed_to_own_roles_does_not_admit_an_uncollected_account() -> None:
+    # "*" + aws:PrincipalArn ArnLike [own reader roles]: every principal of the outside account has an
+    # ARN under arn:aws:iam::999999999999:, which no value names, so the outsider is decided out, not
+    # left conditional (that would flag every such bucket as reachable from outside).
+    private = bucket(A, "private", {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                    "Resource": "arn:aws:s3:::private/*",
+                                    "Condition": {"ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{A}:role/reader-*"]}}},
+                     {"Effect": "Allow", "Principal": {"AWS": root(OUTSIDER)}, "Action": "s3:ListBucket",
+                      "Resource": "arn:aws:s3:::private"})
+    ag = build_graph(snapshot(account(A, resources=(private,)), org=organization()))
+    assert _reachers(ag, "arn:aws:s3:::private", "s3:ListBucket") == {OUTSIDER: "allowed"}
+    assert OUTSIDER not in _reachers(ag, "arn:aws:s3:::private", "s3:GetObject")

@@ -261,7 +261,7 @@ CASES: list[tuple[str, Request, Decision]] = [
     ("KEYS aws:username is absent for roles", req(SESSION, identity=(pol(allow(Condition={"StringLike": {"aws:username": "*"}})),)), IMPLICIT),
     ("KEYS aws:ResourceAccount derived from the resource account", req(identity=(pol(allow(Condition={"StringEquals": {"aws:ResourceAccount": A}})),)), ALLOWED),
     ("KEYS aws:ResourceAccount outbound perimeter denies other accounts", req(account=B, identity=(GET, pol(deny("*", Condition={"StringNotEquals": {"aws:ResourceAccount": A}}))), resource_policy=rbp("*")), EXPLICIT),
-    ("KEYS aws:userid of the root user is the account id", req(A, identity=(), resource_policy=rbp("*", Condition={"StringEquals": {"aws:userid": A}})), ALLOWED),
+    ("KEYS aws:userid of the root user is the account id", req(ROOT_A, account=B, identity=(), resource_policy=rbp("*", Condition={"StringEquals": {"aws:userid": A}})), ALLOWED),
     ("KEYS aws:userid of a federated user is account:name", req(FED_USER, resource_policy=rbp({"AWS": FED_USER}, Condition={"StringEquals": {"aws:userid": f"{A}:bob"}})), ALLOWED),
     ("KEYS a value given in the context overrides the derived one", req(identity=(pol(allow(Condition={"StringEquals": {"aws:PrincipalAccount": "333333333333"}})),), context={"aws:PrincipalAccount": "333333333333"}), ALLOWED),
     ("KEYS aws:PrincipalIsAWSService is false for users", req(identity=(pol(allow(Condition={"Bool": {"aws:PrincipalIsAWSService": "false"}})),)), ALLOWED),

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.policy import action_matches, resource_matches
-from graph.policy.wildcard import glob_matches
+from graph.policy.wildcard import arn_like_matches, glob_matches
 
 
 @pytest.mark.parametrize(("pattern", "action", "expected"), [
@@ -98,12 +98,16 @@ _ARN_SEGMENT = st.text(alphabet="ab1", max_size=4)
        st.lists(_ARN_SEGMENT, min_size=5, max_size=5), st.text(alphabet="ab1/:", max_size=8))
 def test_arn_matching_is_segment_by_segment(pattern_parts: list[str], pattern_resource: str,
                                             arn_parts: list[str], arn_resource: str) -> None:
-    # RES: each of the first five segments matches on its own; the resource part may contain ':'.
+    # ArnLike (condition operators reference): each of the first five segments matches on its own; the
+    # resource part may contain ':'. Resource (RES): the same, and a segment ending in `*` may also
+    # expand beyond the colon boundaries (then the whole pattern is one glob over the whole ARN).
     pattern = ":".join(["arn", *pattern_parts[1:], pattern_resource])
     arn = ":".join(["arn", *arn_parts[1:], arn_resource])
-    expected = all(_reference(p, a) for p, a in zip(pattern_parts[1:], arn_parts[1:])) and \
+    by_segment = all(_reference(p, a) for p, a in zip(pattern_parts[1:], arn_parts[1:])) and \
         _reference(pattern_resource, arn_resource)
-    assert resource_matches(pattern, arn) is expected
+    assert arn_like_matches(pattern, arn) is by_segment
+    spanning = any(part.endswith("*") for part in pattern_parts[1:]) and _reference(pattern, arn)
+    assert resource_matches(pattern, arn) is (by_segment or spanning)
 
 
 @settings(max_examples=200, deadline=None)
