@@ -52,42 +52,37 @@ def simulate(request_file: str, unknown_context: bool, explain_flag: bool, as_js
 
     from graph.policy import evaluate, explain, request_from_json
 
-    raw = _read(request_file)
-    if not isinstance(raw, list):
-        request = request_from_json(raw, location="request")
+    text_mode = explain_flag and not as_json
+
+    def answer(item: Any, location: str) -> dict[str, Any] | str:
+        """One request's answer: the trace text in text mode, else the JSON result."""
+        request = request_from_json(item, location=location)
         if unknown_context:
             request = replace(request, unknown_context=True)
-        if explain_flag and not as_json:
-            click.echo("\n".join(explain(request)))
-            return
+        if text_mode:
+            return "\n".join(explain(request))
         result = evaluate(request).to_json()
         if explain_flag:
             result["explain"] = explain(request)
-        click.echo(json.dumps(result, indent=2))
+        return result
+
+    raw = _read(request_file)
+    if not isinstance(raw, list):
+        single = answer(raw, "request")
+        click.echo(single if isinstance(single, str) else json.dumps(single, indent=2))
         return
 
     # A list: a request that is bad input gets an error entry in its place, so one bad row does
     # not hide the answers to thousands of good ones; the command still exits 2 and names it.
-    results: list[dict[str, Any]] = []
-    blocks: list[str] = []
+    answers: list[dict[str, Any] | str] = []
     refused: list[XPathError] = []
     for index, item in enumerate(raw):
         try:
-            request = request_from_json(item, location=f"request[{index}]")
-            if unknown_context:
-                request = replace(request, unknown_context=True)
-            if explain_flag and not as_json:
-                blocks.append("\n".join(explain(request)))
-                continue
-            result = evaluate(request).to_json()
-            if explain_flag:
-                result["explain"] = explain(request)
+            answers.append(answer(item, f"request[{index}]"))
         except XPathError as error:
             refused.append(error)
-            blocks.append(f"error: {error}")
-            result = {"error": error.message, "location": error.location}
-        results.append(result)
-    click.echo("\n\n".join(blocks) if explain_flag and not as_json else json.dumps(results, indent=2))
+            answers.append(f"error: {error}" if text_mode else {"error": error.message, "location": error.location})
+    click.echo("\n\n".join(map(str, answers)) if text_mode else json.dumps(answers, indent=2))
     if refused:
         first = refused[0]
         raise RequestError(f"{first.message} ({len(refused)} of {len(raw)} requests refused, each answered "
